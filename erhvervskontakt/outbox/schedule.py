@@ -1,0 +1,3 @@
+SCHEDULE = {
+    "outbox-deliver": {"task": "outbox.deliver", "schedule": 60.0},
+}
