@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "erhvervskontakt.core.context_processors.site",
+                "erhvervskontakt.organisation.navigation.staff_navigation",
             ],
         },
     },
@@ -262,3 +263,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# === App settings below: one section per app, each owned by that app's maintainers. ===
+
+# --- Email channel (mail) -------------------------------------------------------------
+# (mail app settings go here)
+
+# --- Web self-service (portal) --------------------------------------------------------
+# (portal settings go here)
+
+# --- Telephony ------------------------------------------------------------------------
+# (telephony settings go here)
+
+# --- Routing engine -------------------------------------------------------------------
+# (routing settings go here)
+
+# --- Capacity planning and reporting --------------------------------------------------
+# (capacity / reporting settings go here)

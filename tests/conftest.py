@@ -75,3 +75,59 @@ def require_service(name: str, available: bool, why: str) -> None:
 @pytest.fixture
 def roles_exist(db):
     return list(Group.objects.values_list("name", flat=True))
+
+
+# --- real browser ---------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+AXE_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)), "node_modules", "axe-core", "axe.min.js")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download: offline machines)."""
+    require_service("Chromium", os.path.exists(CHROMIUM), f"{CHROMIUM} not found (apt install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page; ``page.base_url`` is the live server's address."""
+    context = browser.new_context(locale="da-DK", base_url=live_server.url)
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    tab.base_url = live_server.url
+    yield tab
+    context.close()
+
+
+def run_axe(page) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA) in the page; return serious or critical violations."""
+    require_service("axe-core", os.path.exists(AXE_PATH), "node_modules/axe-core missing (npm ci)")
+    page.add_script_tag(path=AXE_PATH)
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a','wcag2aa','wcag21a','wcag21aa']})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def login(page, username: str, password: str = "pw") -> None:
+    page.goto("/staff/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

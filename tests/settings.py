@@ -12,6 +12,7 @@ os.environ.setdefault("VAR_DIR", os.path.join(tempfile.gettempdir(), f"erhvervsk
 from erhvervskontakt.settings import *  # noqa: E402, F403
 
 os.makedirs(VAR_DIR, exist_ok=True)  # noqa: F405
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
