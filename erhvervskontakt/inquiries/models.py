@@ -137,6 +137,13 @@ class Matter(models.Model):
             models.Index(fields=["unit", "status", "due_at"], name="matter_queue_idx"),
             models.Index(fields=["assignee", "status"], name="matter_assignee_idx"),
             models.Index(fields=["status", "due_at"], name="matter_due_idx"),
+            # The unit queue: open matters of one unit by due date, without touching the
+            # millions of closed ones (keyset pagination walks this index).
+            models.Index(
+                fields=["unit", "due_at", "id"],
+                name="matter_open_queue_idx",
+                condition=~models.Q(status="closed"),
+            ),
         ]
         verbose_name = _("matter")
         verbose_name_plural = _("matters")

@@ -25,7 +25,9 @@ $$ LANGUAGE plpgsql;
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        # params=None: the function body contains '%' (RAISE format), which must not be
+        # taken for a query placeholder.
+        schema_editor.execute(PG_FUNCTION, params=None)
         schema_editor.execute(
             "CREATE TRIGGER inquiries_event_no_update BEFORE UPDATE OR DELETE ON inquiries_event "
             "FOR EACH ROW EXECUTE FUNCTION inquiries_event_append_only();"
