@@ -267,13 +267,100 @@ LOGGING = {
 # === App settings below: one section per app, each owned by that app's maintainers. ===
 
 # --- Email channel (mail) -------------------------------------------------------------
-# (mail app settings go here)
+# Operators' guide: docs/email.md. Mailboxes to poll: URLs (imaps://user:pass@host:993/INBOX?done=flag)
+# separated by spaces, or a JSON list of URLs/objects; MAIL_IMAP_MAILBOXES_FILE for a secret file.
+from erhvervskontakt.mail.config import parse_mailboxes as _parse_mailboxes  # noqa: E402
+
+try:
+    MAIL_IMAP_MAILBOXES = _parse_mailboxes(env.raw("MAIL_IMAP_MAILBOXES"))
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"MAIL_IMAP_MAILBOXES is malformed: {_exc}") from None
+MAIL_IMAP_TIMEOUT = env.integer("MAIL_IMAP_TIMEOUT", 60, minimum=5)
+MAIL_POLL_INTERVAL = env.integer("MAIL_POLL_INTERVAL", 60, minimum=10)
+MAIL_POLL_BATCH = env.integer("MAIL_POLL_BATCH", 500, minimum=1)
+# A message larger than this is quarantined (headers kept; the message stays on the server).
+MAIL_MAX_MESSAGE_BYTES = env.integer("MAIL_MAX_MESSAGE_BYTES", 60 * 1024 * 1024, minimum=1024)
+MAIL_MAX_ATTACHMENTS = env.integer("MAIL_MAX_ATTACHMENTS", 50, minimum=0)
+# Auto-forward rule: send a new email inquiry straight to the topic's unit when routing is at least
+# this confident (0-1); empty = never (an agent triages every email).
+MAIL_AUTO_FORWARD_MIN_CONFIDENCE = (
+    env.decimal("MAIL_AUTO_FORWARD_MIN_CONFIDENCE", 0.0, minimum=0.0, maximum=1.0)
+    if env.raw("MAIL_AUTO_FORWARD_MIN_CONFIDENCE")
+    else None
+)
+# Only these topic codes may be auto-forwarded (empty = any topic of the city's own units).
+MAIL_AUTO_FORWARD_TOPICS = env.string_list("MAIL_AUTO_FORWARD_TOPICS", [])
+# The topic an email is registered under when routing finds none (triaged by an agent).
+MAIL_FALLBACK_TOPIC = env.string("MAIL_FALLBACK_TOPIC", "")
+# Loop guard: at most this many receipts per sender address per hour.
+MAIL_RECEIPTS_PER_SENDER_PER_HOUR = env.integer("MAIL_RECEIPTS_PER_SENDER_PER_HOUR", 3, minimum=0)
+# Our own addresses: mail from them is never answered (besides the mailboxes' own usernames).
+MAIL_OWN_ADDRESSES = [a.lower() for a in env.string_list("MAIL_OWN_ADDRESSES", [])]
+# Reply-To on outgoing mail, so replies reach a polled mailbox; empty = the From address.
+MAIL_REPLY_TO = env.string("MAIL_REPLY_TO", "")
+# Raw originals are encrypted with these Fernet keys (first encrypts, all decrypt; rotate by
+# prepending). See docs/decisions/0004-raw-email-retention-and-cpr-masking.md.
+MAIL_RAW_KEYS = env.string_list("MAIL_RAW_KEYS", [])
+MAIL_RAW_RETENTION_DAYS = env.integer("MAIL_RAW_RETENTION_DAYS", 90, minimum=1)
+for _key in MAIL_RAW_KEYS:
+    try:
+        import base64 as _b64
+
+        if len(_b64.urlsafe_b64decode(_key.encode("ascii"))) != 32:
+            raise ValueError("not 32 bytes")
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            "MAIL_RAW_KEYS holds a malformed key; make one with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+        ) from None
+if MAIL_IMAP_MAILBOXES and not MAIL_RAW_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "MAIL_RAW_KEYS must be set when MAIL_IMAP_MAILBOXES is (raw emails are encrypted)."
+    )
 
 # --- Web self-service (portal) --------------------------------------------------------
-# (portal settings go here)
+# Submissions per IP address as "count/seconds", per kind (portal/protection.py); shared cache.
+PORTAL_RATE_LIMITS = {
+    "default": env.string("PORTAL_RATE_LIMIT", "20/600"),
+    "track": env.string("PORTAL_RATE_LIMIT_TRACK", "30/600"),
+    "recover": env.string("PORTAL_RATE_LIMIT_RECOVER", "5/3600"),
+}
+import re as _re  # noqa: E402
+
+for _scope, _rate in PORTAL_RATE_LIMITS.items():
+    if not _re.fullmatch(r"[1-9]\d*/[1-9]\d*", _rate):
+        raise ImproperlyConfigured(f"Portal rate limit {_scope}={_rate!r} must look like 20/600 (count/s).")
+# Proxies in front of gunicorn whose X-Forwarded-For is trusted for the visitor's address.
+PORTAL_TRUSTED_PROXY_HOPS = env.integer(
+    "PORTAL_TRUSTED_PROXY_HOPS", 1 if env.boolean("BEHIND_PROXY", False) else 0, minimum=0, maximum=5
+)
+# Whole public pages cached per language; the catalogue version key invalidates them on edits.
+PORTAL_PAGE_CACHE_SECONDS = env.integer("PORTAL_PAGE_CACHE_SECONDS", 600, minimum=1)
+# A form post larger than this (all files together) is refused before it is read.
+PORTAL_MAX_REQUEST_BYTES = env.integer("PORTAL_MAX_REQUEST_BYTES", 60 * 1024 * 1024, minimum=1024 * 1024)
+# Satisfaction survey: invite this long after closure, for inquiries closed in the last N days.
+PORTAL_SURVEY_DELAY_HOURS = env.integer("PORTAL_SURVEY_DELAY_HOURS", 1, minimum=0)
+PORTAL_SURVEY_LOOKBACK_DAYS = env.integer("PORTAL_SURVEY_LOOKBACK_DAYS", 14, minimum=1)
 
 # --- Telephony ------------------------------------------------------------------------
-# (telephony settings go here)
+# Queue name the IVR uses for "put through to an agent" (units' queues are named by unit code).
+TELEPHONY_CONTACT_CENTRE_QUEUE = env.string("TELEPHONY_CONTACT_CENTRE_QUEUE", CONTACT_CENTRE_UNIT)
+# Topic of inquiries created by "leave your number and we call you back" when a step names none.
+TELEPHONY_GENERAL_TOPIC = env.string("TELEPHONY_GENERAL_TOPIC", "generel")
+# Service-level target: a call answered within this many seconds in its queue counts as on time.
+TELEPHONY_SERVICE_LEVEL_SECONDS = env.integer("TELEPHONY_SERVICE_LEVEL_SECONDS", 20, minimum=1)
+# Statistics intervals (capacity planning forecasts per 30 minutes; not configurable on purpose).
+TELEPHONY_INTERVAL_SECONDS = 1800
+# Length of the window a caller is promised a callback in (clipped to opening hours).
+TELEPHONY_CALLBACK_WINDOW_HOURS = env.integer("TELEPHONY_CALLBACK_WINDOW_HOURS", 2, minimum=1, maximum=8)
+# How long the screen-pop stays on the agent's screen after the call ended (to register it).
+TELEPHONY_SCREEN_POP_MINUTES = env.integer("TELEPHONY_SCREEN_POP_MINUTES", 15, minimum=1, maximum=240)
+# Call records (phone numbers are personal data) are deleted after this; statistics stay.
+TELEPHONY_CALL_RETENTION_DAYS = env.integer("TELEPHONY_CALL_RETENTION_DAYS", 395, minimum=31)
+# The public address the telephone platform uses, for checking request signatures behind proxies.
+TELEPHONY_PUBLIC_URL = env.url("TELEPHONY_PUBLIC_URL", SITE_URL, schemes=("http", "https")).rstrip("/")
+# Text-to-speech voice named in <Say voice="..."> (platform specific; empty = platform default).
+TELEPHONY_TTS_VOICE = env.string("TELEPHONY_TTS_VOICE", "")
 
 # --- Routing engine -------------------------------------------------------------------
 # (routing settings go here)

@@ -8,6 +8,7 @@ class MessageStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
     DEAD = "dead", _("Gave up")
+    BOUNCED = "bounced", _("Sent, but bounced")
 
 
 class MessageKind(models.TextChoices):
@@ -51,6 +52,9 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Set when a delivery failure report about this message arrives in a polled mailbox.
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    bounce_reason = models.TextField(_("bounce reason"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

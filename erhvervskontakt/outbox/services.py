@@ -12,6 +12,7 @@ import base64
 import contextlib
 import datetime as dt
 import logging
+import smtplib
 import uuid
 from email.utils import make_msgid
 
@@ -106,16 +107,48 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
     )
 
 
+AUTO_KINDS = {MessageKind.RECEIPT, MessageKind.CALLBACK_CONFIRMATION, MessageKind.NOTIFICATION}
+
+
+def _headers_for(message: OutboundMessage) -> dict[str, str]:
+    """Headers that make replies thread and keep auto-responders quiet, whatever the caller gave.
+
+    The reference number goes in the subject (our poller matches it), References always holds
+    In-Reply-To, and automatic mail says so (RFC 3834) so other systems do not answer it.
+    """
+    headers = {"Message-ID": message.message_id, **{k: v for k, v in message.headers.items() if v}}
+    in_reply_to = headers.get("In-Reply-To", "")
+    if in_reply_to:
+        references = headers.get("References", "").split()
+        if in_reply_to not in references:
+            references.append(in_reply_to)
+        headers["References"] = " ".join(references[-20:])
+    if message.kind in AUTO_KINDS:
+        headers.setdefault(
+            "Auto-Submitted", "auto-replied" if message.kind == MessageKind.RECEIPT else "auto-generated"
+        )
+        headers.setdefault("X-Auto-Response-Suppress", "All")
+    if message.reference:
+        headers.setdefault("X-Erhvervskontakt-Reference", message.reference)
+    return headers
+
+
+def subject_with_reference(subject: str, reference: str) -> str:
+    if reference and reference not in subject:
+        return f"[{reference}] {subject}"
+    return subject
+
+
 def build_email(message: OutboundMessage, connection=None) -> EmailMultiAlternatives:
-    headers = {"Message-ID": message.message_id, **message.headers}
+    reply_to = message.reply_to or getattr(settings, "MAIL_REPLY_TO", "")
     email = EmailMultiAlternatives(
-        subject=message.subject,
+        subject=subject_with_reference(message.subject, message.reference),
         body=message.body_text,
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
         to=message.to,
         cc=message.cc,
-        reply_to=[message.reply_to] if message.reply_to else None,
-        headers=headers,
+        reply_to=[reply_to] if reply_to else None,
+        headers=_headers_for(message),
         connection=connection,
     )
     if message.body_html:
@@ -123,6 +156,20 @@ def build_email(message: OutboundMessage, connection=None) -> EmailMultiAlternat
     for item in message.attachments:
         email.attach(item["filename"], base64.b64decode(item["content_b64"]), item["content_type"])
     return email
+
+
+def _permanent(exc: Exception) -> bool:
+    """A 5xx answer about this message (unknown recipient, refused sender or content): retrying won't help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(int(code) >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False
+
+
+def _per_message(exc: Exception) -> bool:
+    """Whether the error concerns only this message; otherwise the server or connection is the problem."""
+    return isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused | smtplib.SMTPDataError)
 
 
 def deliver_due(*, limit: int = 100) -> dict[str, int]:
@@ -147,7 +194,7 @@ def deliver_due(*, limit: int = 100) -> dict[str, int]:
                 build_email(message, connection).send(fail_silently=False)
             except Exception as exc:  # Any transport error: keep the row, retry later.
                 attempts = message.attempts + 1
-                dead = attempts >= MAX_ATTEMPTS
+                dead = attempts >= MAX_ATTEMPTS or _permanent(exc)
                 OutboundMessage.objects.filter(pk=pk).update(
                     status=MessageStatus.DEAD if dead else MessageStatus.FAILED,
                     attempts=attempts,
@@ -157,9 +204,12 @@ def deliver_due(*, limit: int = 100) -> dict[str, int]:
                 )
                 counts["dead" if dead else "failed"] += 1
                 log.warning("outbox: sending message %s failed (attempt %s): %s", pk, attempts, exc)
-                # A connection-level failure will fail the rest too; try again on the next run.
                 with contextlib.suppress(Exception):  # closing a broken connection may itself fail
                     connection.close()
+                if not _per_message(exc):
+                    # The server is down or the connection broke: the rest would fail the same way.
+                    # They stay due (their attempts unchanged) for the next run.
+                    break
                 connection = get_connection(fail_silently=False)
             else:
                 OutboundMessage.objects.filter(pk=pk).update(
@@ -182,3 +232,17 @@ def retry_now(message: OutboundMessage) -> None:
         status=MessageStatus.PENDING, next_attempt_at=clock.now(), claimed_until=None
     )
     transaction.on_commit(_schedule_delivery)
+
+
+@transaction.atomic
+def mark_bounced(message: OutboundMessage, reason: str) -> OutboundMessage:
+    """Record that a delivery failure report arrived for a message we sent (kept for the inquiry's view)."""
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status=MessageStatus.BOUNCED,
+        bounced_at=clock.now(),
+        bounce_reason=reason[:2000],
+        claimed_until=None,
+    )
+    log.info("outbox: message %s bounced: %s", message.pk, reason[:200])
+    message.refresh_from_db()
+    return message

@@ -1,0 +1,264 @@
+"""Store step of ingestion: bytes → ``ParsedMessage`` → ``Decision`` → one transaction.
+
+``ingest(raw)`` is what the IMAP poller (and tests, and the retry action) call. It returns
+after the inquiry is committed, so the caller may then mark the message done on the server.
+The unique ``dedup_key`` makes a second ingestion of the same message a no-op, also when two
+workers race (the loser's insert fails and it reports a duplicate).
+
+Anything unexpected while parsing or deciding quarantines the message with the reason; database
+outages are raised instead, so the message stays unmarked on the server and is fetched again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.utils.translation import gettext as _
+
+from erhvervskontakt.core import clock
+from erhvervskontakt.mail import decisions
+from erhvervskontakt.mail.cpr import mask_cpr
+from erhvervskontakt.mail.models import InboundMessage, InboundStatus, MailEvent, MailEventKind, RawMessage
+from erhvervskontakt.mail.parsing import ParsedMessage, Unparseable, parse_message
+from erhvervskontakt.mail.rawstore import seal_raw
+from erhvervskontakt.mail.store import apply_decision
+
+log = logging.getLogger(__name__)
+
+DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a message was fetched: mailbox name, UIDVALIDITY, UID, and the server's arrival time."""
+
+    mailbox: str = ""
+    uidvalidity: int | None = None
+    uid: int | None = None
+    arrived_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    status: str  # an InboundStatus value, or "duplicate"
+    inbound_id: int | None
+    reference: str = ""
+
+    @property
+    def duplicate(self) -> bool:
+        return self.status == DUPLICATE
+
+
+def dedup_key(message_id: str, sha256: str) -> str:
+    basis = f"mid:{message_id}" if message_id else f"raw:{sha256}"
+    return hashlib.sha256(basis.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _received_at(location: Location) -> dt.datetime:
+    now = clock.now()
+    arrived = location.arrived_at
+    if arrived is None or arrived.tzinfo is None or arrived > now:
+        return now
+    return arrived
+
+
+def _new_row(key: str, raw: bytes, location: Location, parsed: ParsedMessage | None) -> InboundMessage:
+    return InboundMessage(
+        dedup_key=key,
+        mailbox=location.mailbox,
+        uidvalidity=location.uidvalidity,
+        uid=location.uid,
+        message_id=parsed.message_id if parsed else "",
+        sender_email=parsed.sender_email[:320] if parsed else "",
+        sender_name=mask_cpr(parsed.sender_name) if parsed else "",
+        subject=mask_cpr(parsed.subject)[:1000] if parsed else "",
+        sent_at=parsed.date if parsed else None,
+        received_at=_received_at(location),
+        size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _save_raw(inbound: InboundMessage, raw: bytes) -> None:
+    RawMessage.objects.create(
+        inbound=inbound, ciphertext=seal_raw(raw), size=len(raw), created_at=clock.now()
+    )
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DatabaseError) and not isinstance(exc, IntegrityError)
+    )
+
+
+def ingest(raw: bytes, location: Location = Location()) -> IngestResult:  # noqa: B008 - frozen value
+    """Turn one raw email into an inquiry, a reply, a record or a quarantine entry, exactly once."""
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        parsed = parse_message(raw)
+    except Unparseable as exc:
+        return quarantine(raw, str(exc), location)
+    except Exception as exc:  # A parser bug must not lose the message.
+        log.exception("mail: parsing failed for %s bytes from %s", len(raw), location.mailbox or "a test")
+        return quarantine(raw, f"parse error: {type(exc).__name__}: {exc}", location)
+    key = dedup_key(parsed.message_id, sha)
+    existing = InboundMessage.objects.filter(dedup_key=key).values_list("pk", flat=True).first()
+    if existing is not None:
+        return IngestResult(DUPLICATE, existing)
+    try:
+        with transaction.atomic():
+            inbound = _new_row(key, raw, location, parsed)
+            inbound.save(force_insert=True)
+            _save_raw(inbound, raw)
+            apply_decision(inbound, parsed)
+    except IntegrityError:
+        existing = InboundMessage.objects.filter(dedup_key=key).values_list("pk", flat=True).first()
+        if existing is not None:  # another worker stored it first
+            return IngestResult(DUPLICATE, existing)
+        log.exception("mail: integrity error storing %s", parsed.message_id or sha)
+        return quarantine(raw, "integrity error while storing", location, parsed=parsed)
+    except Exception as exc:
+        if _transient(exc):
+            raise
+        log.exception("mail: could not process %s; quarantined", parsed.message_id or sha)
+        return quarantine(raw, _reason(exc), location, parsed=parsed)
+    return IngestResult(inbound.status, inbound.pk, inbound.inquiry.reference if inbound.inquiry_id else "")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, decisions.NoTopic):
+        return f"no topic: {exc}"
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+@transaction.atomic
+def quarantine(
+    raw: bytes,
+    reason: str,
+    location: Location = Location(),
+    *,
+    parsed: ParsedMessage | None = None,  # noqa: B008
+) -> IngestResult:
+    """Keep a message that could not be processed, with the reason, for an administrator to retry."""
+    sha = hashlib.sha256(raw).hexdigest()
+    key = dedup_key(parsed.message_id if parsed else "", sha)
+    existing = InboundMessage.objects.select_for_update().filter(dedup_key=key).first()
+    if existing is not None:
+        if existing.status == InboundStatus.QUARANTINED:
+            existing.reason = reason[:2000]
+            existing.attempts += 1
+            existing.save(update_fields=["reason", "attempts", "updated_at"])
+        return IngestResult(DUPLICATE, existing.pk)
+    inbound = _new_row(key, raw, location, parsed)
+    inbound.status = InboundStatus.QUARANTINED
+    inbound.reason = reason[:2000]
+    inbound.save(force_insert=True)
+    _save_raw(inbound, raw)
+    MailEvent.objects.create(
+        inbound=inbound, kind=MailEventKind.QUARANTINED, created_at=clock.now(), text=reason[:2000]
+    )
+    log.warning("mail: quarantined message %s from %s: %s", inbound.pk, location.mailbox or "-", reason[:300])
+    return IngestResult(InboundStatus.QUARANTINED, inbound.pk)
+
+
+def retry(inbound: InboundMessage, *, actor=None) -> IngestResult:
+    """Process a quarantined message again from its original (administrators' "retry" action)."""
+    from erhvervskontakt.mail.rawstore import open_raw
+
+    try:
+        with transaction.atomic():
+            row = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
+            if row.status != InboundStatus.QUARANTINED:
+                return IngestResult(row.status, row.pk)
+            raw = open_raw(row.raw.ciphertext)
+            parsed = parse_message(raw)
+            row.message_id = parsed.message_id
+            row.sender_email = parsed.sender_email[:320]
+            row.sender_name = mask_cpr(parsed.sender_name)
+            row.subject = mask_cpr(parsed.subject)[:1000]
+            row.sent_at = parsed.date
+            row.attempts += 1
+            new_key = dedup_key(parsed.message_id, row.sha256)
+            if new_key != row.dedup_key and not InboundMessage.objects.filter(dedup_key=new_key).exists():
+                row.dedup_key = new_key
+            MailEvent.objects.create(
+                inbound=row, kind=MailEventKind.RETRIED, actor=actor, created_at=clock.now()
+            )
+            apply_decision(row, parsed)
+    except Exception as exc:
+        if _transient(exc):
+            raise
+        reason = str(exc) if isinstance(exc, Unparseable) else _reason(exc)
+        with transaction.atomic():
+            row = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
+            row.reason = reason[:2000]
+            row.attempts += 1
+            row.save(update_fields=["reason", "attempts", "updated_at"])
+            MailEvent.objects.create(
+                inbound=row,
+                kind=MailEventKind.RETRIED,
+                actor=actor,
+                created_at=clock.now(),
+                text=reason[:2000],
+            )
+        return IngestResult(InboundStatus.QUARANTINED, row.pk)
+    return IngestResult(row.status, row.pk, row.inquiry.reference if row.inquiry_id else "")
+
+
+@transaction.atomic
+def dismiss(inbound: InboundMessage, *, actor, reason: str = "") -> None:
+    """An administrator decides a quarantined message needs no inquiry (spam, test mail)."""
+    row = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
+    if row.status != InboundStatus.QUARANTINED:
+        return
+    row.status = InboundStatus.DISMISSED
+    row.save(update_fields=["status", "updated_at"])
+    MailEvent.objects.create(
+        inbound=row,
+        kind=MailEventKind.DISMISSED,
+        actor=actor,
+        created_at=clock.now(),
+        text=reason or _("Dismissed"),
+    )
+
+
+@transaction.atomic
+def open_original(inbound: InboundMessage, *, actor, purpose: str) -> bytes:
+    """Decrypt the original message for an administrator; every opening is logged with its purpose."""
+    from erhvervskontakt.mail.rawstore import open_raw
+
+    if not purpose.strip():
+        raise ValueError("a purpose is required to open an original email")
+    raw = open_raw(RawMessage.objects.get(inbound=inbound).ciphertext)
+    MailEvent.objects.create(
+        inbound=inbound,
+        kind=MailEventKind.RAW_OPENED,
+        actor=actor,
+        created_at=clock.now(),
+        text=purpose[:500],
+    )
+    log.info(
+        "mail: original of message %s opened by %s: %s", inbound.pk, getattr(actor, "pk", None), purpose[:200]
+    )
+    return raw
+
+
+def purge_originals(*, now: dt.datetime | None = None, days: int | None = None) -> int:
+    """Delete encrypted originals past the retention period; quarantined ones are kept until handled."""
+    from django.conf import settings
+
+    now = now or clock.now()
+    cutoff = now - dt.timedelta(days=days or settings.MAIL_RAW_RETENTION_DAYS)
+    old = RawMessage.objects.filter(created_at__lt=cutoff).exclude(inbound__status=InboundStatus.QUARANTINED)
+    count = 0
+    for pk in list(old.values_list("inbound_id", flat=True)[:10000]):
+        with transaction.atomic():
+            deleted, _ = RawMessage.objects.filter(inbound_id=pk).delete()
+            if deleted:
+                MailEvent.objects.create(inbound_id=pk, kind=MailEventKind.RAW_PURGED, created_at=now)
+                count += 1
+    return count

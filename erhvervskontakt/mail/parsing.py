@@ -1,0 +1,466 @@
+"""Bytes in, a ``ParsedMessage`` value out: the pure first step of ingestion.
+
+Uses the standard library's modern email API (``email.policy.default``). It never trusts the
+sender: broken charsets decode with replacement characters, malformed headers fall back to
+their raw text, nesting is bounded, and every problem is noted in ``defects`` instead of raising.
+Only input that is not an email at all raises ``Unparseable``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.header import decode_header, make_header
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+
+from erhvervskontakt.mail.bodies import decode_bytes, fix_surrogates, html_to_text, sanitize_html
+
+MAX_DEPTH = 12
+_MSGID = re.compile(r"<([^<>\s]{1,900})>")
+_EMAIL = re.compile(r"^[^@\s<>]{1,200}@[^@\s<>]{1,250}$")
+# Headers kept on the value for classification (auto-replies, bounces, lists).
+KEPT_HEADERS = (
+    "auto-submitted",
+    "precedence",
+    "x-autoreply",
+    "x-autorespond",
+    "x-autoresponder",
+    "x-auto-response-suppress",
+    "list-id",
+    "list-unsubscribe",
+    "return-path",
+    "x-failed-recipients",
+    "content-type",
+    "x-ms-exchange-generated-message-source",
+)
+
+
+class Unparseable(ValueError):
+    """The bytes are not an email message we can read at all."""
+
+
+@dataclass(frozen=True)
+class ParsedAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+    inline: bool = False
+    content_id: str = ""
+    forwarded: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    sender: str
+    subject: str
+    date: str
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What a delivery-status report (RFC 3464) says about a message we sent."""
+
+    original_message_id: str = ""
+    recipients: tuple[str, ...] = ()
+    action: str = ""
+    status: str = ""
+    diagnostic: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.action in ("failed", "") and not self.status.startswith("2")
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    message_id: str
+    in_reply_to: tuple[str, ...]
+    references: tuple[str, ...]
+    subject: str
+    sender_email: str
+    sender_name: str
+    reply_to: str
+    to: tuple[str, ...]
+    date: dt.datetime | None
+    text: str
+    html: str
+    attachments: tuple[ParsedAttachment, ...]
+    forwarded: tuple[Forwarded, ...]
+    headers: dict[str, str]
+    content_type: str
+    report: DeliveryReport | None
+    defects: tuple[str, ...]
+    size: int
+    sha256: str
+
+    @property
+    def thread_ids(self) -> tuple[str, ...]:
+        """Message-IDs this message answers, nearest first."""
+        seen: list[str] = []
+        for mid in (*self.in_reply_to, *reversed(self.references)):
+            if mid not in seen:
+                seen.append(mid)
+        return tuple(seen)
+
+
+@dataclass
+class _Collector:
+    plain: list[str] = field(default_factory=list)
+    html: list[str] = field(default_factory=list)
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    forwarded: list[Forwarded] = field(default_factory=list)
+    report: DeliveryReport | None = None
+    defects: list[str] = field(default_factory=list)
+
+
+def _clean_header_text(text: str) -> str:
+    return re.sub(r"\s+", " ", fix_surrogates(text)).strip()
+
+
+def _raw_header(msg: EmailMessage, name: str) -> str | None:
+    for key, raw in msg.raw_items():
+        if key.lower() == name.lower():
+            return str(raw)
+    return None
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\udc80" <= c <= "\udcff" for c in text)
+
+
+def header(msg: EmailMessage, name: str) -> str:
+    """A header's decoded text; '' when absent. Falls back to the raw value when parsing fails.
+
+    Unencoded 8-bit headers (common from old mailers) are decoded as UTF-8 or else Windows-1252.
+    """
+    raw = _raw_header(msg, name)
+    if raw is None:
+        return ""
+    if _has_surrogates(raw) and "=?" not in raw:
+        return _clean_header_text(raw)
+    try:
+        value = msg.get(name)
+        return "" if value is None else _clean_header_text(str(value))
+    except Exception:  # the header parser has raised on hostile input before
+        try:
+            return _clean_header_text(str(make_header(decode_header(raw))))
+        except Exception:
+            return _clean_header_text(raw)
+
+
+def _message_ids(text: str) -> tuple[str, ...]:
+    return tuple(f"<{m}>" for m in _MSGID.findall(text or ""))
+
+
+def _message_id(msg: EmailMessage) -> str:
+    value = header(msg, "message-id")
+    ids = _message_ids(value)
+    if ids:
+        return ids[0][:900]
+    token = value.strip().split(" ")[0] if value.strip() else ""
+    return f"<{token[:900]}>" if token and "@" in token else ""
+
+
+def _addresses(msg: EmailMessage, name: str) -> list[tuple[str, str]]:
+    """(display name, address) pairs, lower-cased addresses; survives malformed headers."""
+    raw = _raw_header(msg, name)
+    if raw is None:
+        return []
+    try:
+        if _has_surrogates(raw):
+            raise ValueError("8-bit header")
+        found = [(str(a.display_name or ""), str(a.addr_spec or "")) for a in msg.get(name).addresses]
+    except Exception:
+        found = getaddresses([header(msg, name)])
+    result = []
+    for display, address in found:
+        address = fix_surrogates(address).strip().strip("<>").lower()
+        if _EMAIL.match(address):
+            result.append((_clean_header_text(display), address))
+    if not result and header(msg, name):
+        display, address = parseaddr(header(msg, name))
+        address = address.strip().lower()
+        if _EMAIL.match(address):
+            result.append((_clean_header_text(display), address))
+    return result
+
+
+def _date(msg: EmailMessage) -> dt.datetime | None:
+    text = header(msg, "date")
+    if not text:
+        return None
+    try:
+        value = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _filename(part: EmailMessage) -> str:
+    try:
+        name = part.get_filename() or ""
+    except Exception:
+        name = ""
+    name = _clean_header_text(name)
+    return name.replace("/", "_").replace("\\", "_")[:255]
+
+
+def _disposition(part: EmailMessage) -> str:
+    try:
+        return (part.get_content_disposition() or "").lower()
+    except Exception:
+        return ""
+
+
+def _payload_bytes(part: EmailMessage, out: _Collector) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception as exc:
+        out.defects.append(f"undecodable payload: {type(exc).__name__}")
+        return b""
+    if data is None:
+        payload = part.get_payload()
+        data = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+    return data
+
+
+def _text_of(part: EmailMessage, out: _Collector) -> str:
+    data = _payload_bytes(part, out)
+    try:
+        charset = part.get_content_charset()
+    except Exception:
+        charset = None
+    text, defect = decode_bytes(data, charset)
+    if defect:
+        out.defects.append(defect)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _report_fields(part: EmailMessage) -> list[EmailMessage]:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return payload
+    text = payload if isinstance(payload, str) else ""
+    return [
+        BytesParser(policy=policy.default).parsebytes(block.encode("utf-8", "replace"))
+        for block in text.split("\n\n")
+    ]
+
+
+def _delivery_status(part: EmailMessage, out: _Collector) -> None:
+    recipients, action, status, diagnostic = [], "", "", ""
+    for block in _report_fields(part):
+        final = header(block, "final-recipient") or header(block, "original-recipient")
+        if final:
+            recipients.append(final.split(";", 1)[-1].strip().lower())
+            action = action or header(block, "action").lower()
+            status = status or header(block, "status")
+            diagnostic = diagnostic or header(block, "diagnostic-code")
+    previous = out.report or DeliveryReport()
+    out.report = DeliveryReport(
+        original_message_id=previous.original_message_id,
+        recipients=tuple(recipients),
+        action=action,
+        status=status,
+        diagnostic=diagnostic[:500],
+    )
+
+
+def _set_original(out: _Collector, message_id: str) -> None:
+    previous = out.report or DeliveryReport()
+    if message_id and not previous.original_message_id:
+        out.report = DeliveryReport(
+            message_id, previous.recipients, previous.action, previous.status, previous.diagnostic
+        )
+
+
+def _walk(part: EmailMessage, out: _Collector, depth: int, *, in_report: bool = False) -> None:
+    if depth > MAX_DEPTH:
+        out.defects.append("MIME nesting too deep; inner parts skipped")
+        return
+    try:
+        ctype = part.get_content_type()
+    except Exception:
+        ctype = "application/octet-stream"
+    disposition = _disposition(part)
+    filename = _filename(part)
+    # message/* parts count as multipart in the email package; look at them first.
+    if ctype == "message/delivery-status":
+        _delivery_status(part, out)
+        return
+    if ctype in ("message/rfc822", "message/global"):
+        inner = part.get_payload()
+        inner = inner[0] if isinstance(inner, list) and inner else inner
+        if isinstance(inner, EmailMessage):
+            if in_report:
+                _set_original(out, _message_id(inner))
+            else:
+                _forwarded(inner, out, depth)
+            return
+    if part.is_multipart():
+        children = list(part.iter_parts())
+        if ctype == "multipart/alternative":
+            _alternative(children, out, depth)
+            return
+        report = ctype == "multipart/report"
+        for child in children:
+            _walk(child, out, depth + 1, in_report=report or in_report)
+        return
+    if ctype == "text/rfc822-headers" and in_report:
+        headers = BytesParser(policy=policy.default).parsebytes(_payload_bytes(part, out), headersonly=True)
+        _set_original(out, _message_id(headers))
+        return
+    if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
+        text = _text_of(part, out)
+        (out.plain if ctype == "text/plain" else out.html).append(text)
+        return
+    data = _payload_bytes(part, out)
+    content_id = header(part, "content-id").strip().strip("<>")
+    out.attachments.append(
+        ParsedAttachment(
+            filename=filename or _default_name(ctype, len(out.attachments) + 1),
+            content_type=ctype,
+            data=data,
+            inline=disposition == "inline" or (bool(content_id) and disposition != "attachment"),
+            content_id=content_id[:200],
+        )
+    )
+
+
+def _default_name(ctype: str, n: int) -> str:
+    extension = {
+        "image/png": "png",
+        "image/jpeg": "jpg",
+        "image/gif": "gif",
+        "application/pdf": "pdf",
+        "text/calendar": "ics",
+        "application/ms-tnef": "dat",
+        "text/plain": "txt",
+        "text/html": "html",
+    }.get(ctype, "bin")
+    return f"attachment-{n}.{extension}"
+
+
+def _alternative(children: list[EmailMessage], out: _Collector, depth: int) -> None:
+    """Keep one plain and one HTML rendering; the richest alternative comes last (RFC 2046)."""
+    subs = []
+    for child in children:
+        sub = _Collector()
+        _walk(child, sub, depth + 1)
+        subs.append(sub)
+        out.defects.extend(sub.defects)
+        out.forwarded.extend(sub.forwarded)
+        out.report = out.report or sub.report
+    plain = next((s.plain for s in subs if s.plain), [])
+    html = next((s.html for s in reversed(subs) if s.html), [])
+    out.plain.extend(plain)
+    out.html.extend(html)
+    seen = set()
+    for sub in subs:
+        for attachment in sub.attachments:
+            key = (attachment.filename, attachment.size, attachment.content_id)
+            if key not in seen:
+                seen.add(key)
+                out.attachments.append(attachment)
+
+
+def _forwarded(inner: EmailMessage, out: _Collector, depth: int) -> None:
+    sub = _Collector()
+    _walk(inner, sub, depth + 1)
+    out.defects.extend(sub.defects)
+    sender = ", ".join(f"{name} <{addr}>" if name else addr for name, addr in _addresses(inner, "from"))
+    text = "\n\n".join(t.strip() for t in sub.plain if t.strip()) or html_to_text("\n".join(sub.html))
+    out.forwarded.append(
+        Forwarded(
+            sender=sender,
+            subject=header(inner, "subject"),
+            date=header(inner, "date"),
+            message_id=_message_id(inner),
+            text=text,
+        )
+    )
+    out.forwarded.extend(sub.forwarded)
+    for attachment in sub.attachments:
+        out.attachments.append(
+            ParsedAttachment(
+                attachment.filename,
+                attachment.content_type,
+                attachment.data,
+                attachment.inline,
+                attachment.content_id,
+                forwarded=True,
+            )
+        )
+
+
+def forwarded_block(item: Forwarded) -> str:
+    lines = ["---------- Forwarded message ----------"]
+    for label, value in (("From", item.sender), ("Date", item.date), ("Subject", item.subject)):
+        if value:
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines) + "\n\n" + item.text.strip()
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Parse one email; raises ``Unparseable`` only for input that is not an email at all."""
+    if not raw or not raw.strip():
+        raise Unparseable("the message is empty")
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(raw)
+    except Exception as exc:  # the parser is lenient; anything here is fatal
+        raise Unparseable(f"the MIME structure cannot be read: {type(exc).__name__}: {exc}") from exc
+    if not any(True for _ in msg.raw_items()):
+        raise Unparseable("the message has no headers")
+    out = _Collector()
+    out.defects.extend(type(d).__name__ for d in msg.defects)
+    _walk(msg, out, 0)
+    senders = _addresses(msg, "from") or _addresses(msg, "sender")
+    sender_name, sender_email = senders[0] if senders else ("", "")
+    if not sender_email:
+        return_path = header(msg, "return-path").strip().strip("<>").lower()
+        sender_email = return_path if _EMAIL.match(return_path) else ""
+    text = "\n\n".join(t.strip("\n") for t in out.plain if t.strip())
+    html_raw = "\n".join(out.html)
+    if not text and html_raw:
+        text = html_to_text(html_raw)
+    if out.forwarded and not any(f.text and f.text[:200] in text for f in out.forwarded):
+        text = "\n\n".join([text, *(forwarded_block(f) for f in out.forwarded)]).strip()
+    reply_to = _addresses(msg, "reply-to")
+    try:
+        content_type = msg.get_content_type()
+    except Exception:
+        content_type = ""
+    return ParsedMessage(
+        message_id=_message_id(msg),
+        in_reply_to=_message_ids(header(msg, "in-reply-to")),
+        references=_message_ids(header(msg, "references"))[-50:],
+        subject=header(msg, "subject")[:998],
+        sender_email=sender_email,
+        sender_name=sender_name[:200],
+        reply_to=reply_to[0][1] if reply_to else "",
+        to=tuple(addr for _, addr in _addresses(msg, "to") + _addresses(msg, "cc")),
+        date=_date(msg),
+        text=text,
+        html=sanitize_html(html_raw) if html_raw else "",
+        attachments=tuple(out.attachments),
+        forwarded=tuple(out.forwarded),
+        headers={name: value for name in KEPT_HEADERS if (value := header(msg, name))},
+        content_type=content_type,
+        report=out.report,
+        defects=tuple(dict.fromkeys(out.defects)),
+        size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )

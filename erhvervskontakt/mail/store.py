@@ -1,0 +1,243 @@
+"""Carry out an ingestion decision through the inquiry service functions (inside ``ingest``'s transaction).
+
+What is stored for display and search has CPR numbers masked: the inquiry's subject and text,
+timeline texts, the received email's subject, text and HTML, attachment names.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from erhvervskontakt.inquiries import notifications, services
+from erhvervskontakt.inquiries.models import Inquiry, Matter
+from erhvervskontakt.inquiries.workflow import Channel, EventKind, MatterStatus
+from erhvervskontakt.mail import decisions
+from erhvervskontakt.mail.bodies import trim_quoted
+from erhvervskontakt.mail.cpr import mask_cpr
+from erhvervskontakt.mail.models import InboundMessage, InboundStatus
+from erhvervskontakt.mail.parsing import ParsedMessage
+from erhvervskontakt.outbox import services as outbox
+
+log = logging.getLogger(__name__)
+
+# Executable content is not stored as a document (it stays in the encrypted original).
+BLOCKED_EXTENSIONS = {
+    "exe", "com", "bat", "cmd", "scr", "pif", "vbs", "vbe", "js", "jse", "wsf", "wsh", "msi", "msp",
+    "ps1", "jar", "hta", "cpl", "lnk", "reg", "dll",
+}  # fmt: skip
+
+
+def _sender_label(parsed: ParsedMessage) -> str:
+    name = mask_cpr(parsed.sender_name)
+    if name and parsed.sender_email:
+        return f"{name} <{parsed.sender_email}>"
+    return name or parsed.sender_email or _("unknown sender")
+
+
+def _content_type(filename: str, declared: str) -> str:
+    if declared and declared != "application/octet-stream":
+        return declared
+    guessed, _encoding = mimetypes.guess_type(filename)
+    return guessed or declared or "application/octet-stream"
+
+
+def _store_attachments(
+    inquiry: Inquiry, inbound: InboundMessage, parsed: ParsedMessage, *, public: bool
+) -> None:
+    stored, skipped, cids = [], [], {}
+    limit = settings.MAIL_MAX_ATTACHMENTS
+    for item in parsed.attachments:
+        name = mask_cpr(item.filename)
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        why = ""
+        if item.size == 0:
+            why = _("empty")
+        elif item.size > settings.ATTACHMENT_MAX_BYTES:
+            why = _("larger than %(limit)s MB") % {"limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        elif extension in BLOCKED_EXTENSIONS:
+            why = _("program files are not accepted")
+        elif len(stored) >= limit:
+            why = _("more than %(limit)s attachments") % {"limit": limit}
+        if why:
+            skipped.append({"filename": name, "size": item.size, "why": why})
+            continue
+        attachment = services.attachment_add(
+            inquiry,
+            filename=name,
+            content=item.data,
+            content_type=_content_type(name, item.content_type),
+            public=public,
+            source="email",
+        )
+        stored.append({"id": attachment.pk, "filename": name, "size": item.size, "inline": item.inline})
+        if item.content_id:
+            cids[item.content_id] = attachment.pk
+    inbound.data.update({"attachments": stored, "skipped_attachments": skipped, "cid": cids})
+    if skipped:
+        lines = "\n".join(f"- {s['filename']} ({s['size'] / 1048576:.1f} MB): {s['why']}" for s in skipped)
+        services.record(
+            inquiry,
+            EventKind.NOTE,
+            text=_(
+                "Some attachments of the email from %(sender)s were not stored as documents; "
+                "the original email is kept and an administrator can retrieve them:\n%(lines)s"
+            )
+            % {"sender": _sender_label(parsed), "lines": lines},
+            data={"inbound": inbound.pk, "skipped": skipped},
+        )
+
+
+def _display_text(parsed: ParsedMessage) -> str:
+    return mask_cpr(trim_quoted(parsed.text, subject=parsed.subject)).strip()
+
+
+def _register(
+    inbound: InboundMessage, parsed: ParsedMessage, decision: decisions.Decision, text: str
+) -> Inquiry:
+    subject = mask_cpr(parsed.subject).strip() or _("(no subject)")
+    body = text
+    if decision.follows:
+        body = (
+            _("Continues the closed inquiry %(reference)s.") % {"reference": decision.follows} + "\n\n" + body
+        )
+    reg = services.Registration(
+        channel=Channel.EMAIL,
+        subject=subject[:300],
+        text=body,
+        matters=[services.MatterSpec(topic=decision.topic, direct=decision.direct)],
+        company=decision.company,
+        contact=decision.contact,
+        contact_name="" if decision.contact else mask_cpr(parsed.sender_name)[:200],
+        contact_email=parsed.sender_email if len(parsed.sender_email) <= 254 else "",
+        language=decision.language,
+        received_at=inbound.received_at,
+        source_ref=parsed.message_id or f"sha256:{parsed.sha256}",
+    )
+    inquiry, _token = services.inquiry_register(reg, send_receipt=decision.send_receipt)
+    inbound.receipt_sent = decision.send_receipt and bool(inquiry.requester_email)
+    services.record(
+        inquiry,
+        EventKind.EMAIL_RECEIVED,
+        text=_("Email from %(sender)s: %(subject)s") % {"sender": _sender_label(parsed), "subject": subject},
+        actor_label=_sender_label(parsed),
+        data={
+            "inbound": inbound.pk,
+            "message_id": parsed.message_id,
+            "routing": decision.routing,
+            "auto_forwarded": decision.direct,
+            "receipt": inbound.receipt_sent,
+            "no_receipt_because": decision.receipt_note,
+        },
+    )
+    return inquiry
+
+
+def _notify_assignees(inquiry: Inquiry, text: str) -> None:
+    """Tell caseworkers with open matters that the business wrote (the service tells waiting ones)."""
+    emails = (
+        Matter.objects.filter(inquiry=inquiry, assignee__isnull=False)
+        .exclude(status__in=[MatterStatus.CLOSED, MatterStatus.AWAITING_BUSINESS])
+        .values_list("assignee__email", flat=True)
+    )
+    recipients = [e for e in emails if e]
+    if recipients:
+        notifications.notify_staff(recipients, inquiry, _("The business has written"), text[:2000])
+
+
+def apply_decision(inbound: InboundMessage, parsed: ParsedMessage) -> None:
+    """Decide and store; fills in and saves ``inbound``. Must run inside a transaction."""
+    text = _display_text(parsed)
+    decision = decisions.decide(parsed, thread_text=f"{mask_cpr(parsed.subject)}\n{text}")
+    inbound.text = mask_cpr(parsed.text)
+    inbound.html = mask_cpr(parsed.html)
+    inbound.data = {
+        "automatic": decision.automatic.kind,
+        "automatic_reason": decision.automatic.reason,
+        "via": decision.via,
+        "defects": list(parsed.defects)[:20],
+        "forwarded": len(parsed.forwarded),
+    }
+    inbound.reason = ""
+    sender = _sender_label(parsed)
+    if decision.action == decisions.BOUNCED:
+        inbound.status = InboundStatus.BOUNCE
+        report = parsed.report
+        reason = (report.diagnostic or report.status) if report else ""
+        reason = reason or parsed.subject or _("delivery failed")
+        inbound.data["bounce"] = {
+            "outbound": decision.outbound.pk if decision.outbound else None,
+            "recipients": list(report.recipients) if report else [],
+            "status": report.status if report else "",
+            "action": report.action if report else "",
+        }
+        final = report is None or report.failed
+        if decision.outbound is not None and final:
+            outbox.mark_bounced(decision.outbound, mask_cpr(reason))
+        if decision.inquiry is not None:
+            inbound.inquiry = decision.inquiry
+            recipients = (
+                ", ".join(report.recipients)
+                if report and report.recipients
+                else ", ".join(decision.outbound.to if decision.outbound else [])
+            )
+            services.record(
+                decision.inquiry,
+                EventKind.EMAIL_RECEIVED,
+                text=(
+                    _("Our email to %(to)s could not be delivered: %(reason)s")
+                    if final
+                    else _("Our email to %(to)s is delayed: %(reason)s")
+                )
+                % {"to": recipients or _("the business"), "reason": mask_cpr(reason)[:500]},
+                actor_label=sender,
+                data={"inbound": inbound.pk, "bounce": True, "outbound": inbound.data["bounce"]["outbound"]},
+            )
+    elif decision.action == decisions.AUTOMATIC:
+        inbound.status = InboundStatus.AUTOMATIC
+        if decision.inquiry is not None:
+            inbound.inquiry = decision.inquiry
+            services.record(
+                decision.inquiry,
+                EventKind.EMAIL_RECEIVED,
+                text=_("Automatic reply from %(sender)s: %(subject)s")
+                % {"sender": sender, "subject": mask_cpr(parsed.subject)},
+                actor_label=sender,
+                data={"inbound": inbound.pk, "automatic": decision.automatic.kind},
+            )
+    elif decision.action == decisions.REPLY:
+        inbound.status = InboundStatus.REPLY
+        inbound.inquiry = decision.inquiry
+        services.inquiry_business_replied(
+            decision.inquiry,
+            text=text or _("(no text; see the attached documents)"),
+            via="email",
+            source_ref=parsed.message_id or f"sha256:{parsed.sha256}",
+        )
+        _store_attachments(decision.inquiry, inbound, parsed, public=True)
+        _notify_assignees(decision.inquiry, text)
+    elif decision.action == decisions.UNVERIFIED:
+        inbound.status = InboundStatus.UNVERIFIED
+        inbound.inquiry = decision.inquiry
+        services.record(
+            decision.inquiry,
+            EventKind.EMAIL_RECEIVED,
+            text=_(
+                "Email from %(sender)s, who is not registered with this inquiry, mentions its reference. "
+                "Check before acting on it.\n\n%(text)s"
+            )
+            % {"sender": sender, "text": text},
+            actor_label=sender,
+            data={"inbound": inbound.pk, "message_id": parsed.message_id, "unverified": True},
+        )
+        _store_attachments(decision.inquiry, inbound, parsed, public=False)
+    else:
+        inquiry = _register(inbound, parsed, decision, text)
+        inbound.status = InboundStatus.NEW_INQUIRY
+        inbound.inquiry = inquiry
+        inbound.data["routing"] = decision.routing
+        _store_attachments(inquiry, inbound, parsed, public=True)
+    inbound.save()

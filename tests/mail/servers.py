@@ -1,0 +1,184 @@
+"""Real throw-away mail servers for tests and the benchmark: Dovecot (IMAP) and aiosmtpd (SMTP).
+
+Dovecot runs as root on a loopback port with its login and internal processes under Dovecot's
+own users (``imap-login`` refuses root), everything under one temporary folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
+USER = "erhverv@example.test"
+PASSWORD = "secret"  # noqa: S105 - a throw-away test server on loopback
+
+CONFIG = """\
+protocols = imap
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+info_log_path = {d}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{d}/mail/%u
+default_internal_user = dovecot
+default_login_user = dovenull
+first_valid_uid = 1
+mail_max_userip_connections = 100
+imap_max_line_length = 1M
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  process_min_avail = 2
+}}
+service imap {{
+  process_limit = 100
+}}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/users
+}}
+userdb {{
+  driver = static
+  args = uid=dovecot gid=dovecot home={d}/mail/%u
+}}
+"""
+
+
+def dovecot_available() -> bool:
+    return os.path.exists(DOVECOT) and os.geteuid() == 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_port(port: int, *, up: bool, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                if up:
+                    return
+        except OSError:
+            if not up:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"port {port} did not come {'up' if up else 'down'}")
+
+
+@dataclass
+class Dovecot:
+    """A running throw-away Dovecot; ``url(folder)`` is a MAIL_IMAP_MAILBOXES entry for it."""
+
+    root: str
+    port: int = field(default_factory=free_port)
+
+    @property
+    def conf(self) -> str:
+        return os.path.join(self.root, "dovecot.conf")
+
+    def start(self) -> Dovecot:
+        for sub in ("run", "state", "mail"):
+            os.makedirs(os.path.join(self.root, sub), exist_ok=True)
+        os.chmod(self.root, 0o755)
+        with open(self.conf, "w") as fh:
+            fh.write(CONFIG.format(d=self.root, port=self.port))
+        with open(os.path.join(self.root, "users"), "w") as fh:
+            fh.write(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        shutil.chown(os.path.join(self.root, "mail"), "dovecot", "dovecot")
+        subprocess.run([DOVECOT, "-c", self.conf], check=True)
+        _wait_port(self.port, up=True)
+        return self
+
+    def stop(self) -> None:
+        subprocess.run([DOVECOT, "-c", self.conf, "stop"], check=False, capture_output=True)
+        with contextlib.suppress(TimeoutError):
+            _wait_port(self.port, up=False)
+
+    def kick(self) -> None:
+        """Drop every IMAP connection of the test user, as a server restart would."""
+        subprocess.run([DOVEADM, "-c", self.conf, "kick", USER], check=False, capture_output=True)
+
+    def url(self, folder: str = "INBOX", **params: str) -> str:
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        return f"imap://{USER.replace('@', '%40')}:{PASSWORD}@127.0.0.1:{self.port}/{folder}" + (
+            f"?{query}" if query else ""
+        )
+
+    def client(self):
+        from imapclient import IMAPClient
+
+        client = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
+        client.login(USER, PASSWORD)
+        return client
+
+    def append(self, folder: str, messages: list[bytes]) -> None:
+        with contextlib.closing(_Logout(self.client())) as holder:
+            client = holder.client
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+            for raw in messages:
+                client.append(folder, raw)
+
+
+class _Logout:
+    def __init__(self, client):
+        self.client = client
+
+    def close(self):
+        with contextlib.suppress(Exception):
+            self.client.logout()
+
+
+def start_dovecot() -> Dovecot:
+    root = tempfile.mkdtemp(prefix="ekdv")  # short: Dovecot's socket paths must stay < 108 bytes
+    return Dovecot(root=root).start()
+
+
+class SmtpCapture:
+    """An aiosmtpd server on loopback that keeps every message it accepts; can be stopped and restarted."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[dict] = []
+        self._lock = threading.Lock()
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        with self._lock:
+            self.messages.append(
+                {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "data": envelope.content}
+            )
+        return "250 OK"
+
+    def start(self) -> SmtpCapture:
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
