@@ -96,7 +96,7 @@ class Dovecot:
     def start(self) -> Dovecot:
         for sub in ("run", "state", "mail"):
             os.makedirs(os.path.join(self.root, sub), exist_ok=True)
-        os.chmod(self.root, 0o755)
+        os.chmod(self.root, 0o755)  # noqa: S103 - Dovecot's own users must reach the mail folder
         with open(self.conf, "w") as fh:
             fh.write(CONFIG.format(d=self.root, port=self.port))
         with open(os.path.join(self.root, "users"), "w") as fh:
