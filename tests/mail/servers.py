@@ -157,8 +157,15 @@ class SmtpCapture:
     def __init__(self) -> None:
         self.port = free_port()
         self.messages: list[dict] = []
+        self.refuse: set[str] = set()  # recipients answered with 550
         self._lock = threading.Lock()
         self._controller = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.lower() in self.refuse:
+            return "550 5.1.1 User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         with self._lock:
