@@ -31,3 +31,43 @@ class IntervalStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.queue} {self.interval_start:%Y-%m-%d %H:%M}: {self.offered}"
+
+    @property
+    def average_speed_of_answer(self) -> float | None:
+        """Seconds an answered caller waited on average (ASA)."""
+        return self.total_wait_answered_seconds / self.answered if self.answered else None
+
+    @property
+    def average_handle_time(self) -> float | None:
+        """Seconds an answered call lasted on average (AHT, talk time as reported by the platform)."""
+        return self.total_handle_seconds / self.answered if self.answered else None
+
+    @property
+    def average_abandon_time(self) -> float | None:
+        """Seconds a caller who gave up had waited on average."""
+        return self.total_wait_abandoned_seconds / self.abandoned if self.abandoned else None
+
+    @property
+    def service_level(self) -> float | None:
+        """Share of offered calls answered within the target (abandoned calls count as missed)."""
+        return self.answered_within_target / self.offered if self.offered else None
+
+
+class IntervalToRecompute(models.Model):
+    """A (queue, interval) whose call records changed since its statistic was last computed.
+
+    Marking bumps ``generation``; the recomputation deletes a mark only if its generation is
+    still the one it read, so a call that changes during a recomputation is counted next time.
+    """
+
+    queue = models.CharField(max_length=64)
+    interval_start = models.DateTimeField()
+    generation = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "interval_start"], name="unique_interval_to_recompute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.queue} {self.interval_start:%Y-%m-%d %H:%M}"
