@@ -1,5 +1,7 @@
 """The start page and every topic page show real content in Danish and in English."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -34,9 +36,9 @@ def test_every_topic_page_has_content(client, shipped, lang):
     for topic in Topic.objects.select_related("unit"):
         response = client.get(reverse("portal:topic", args=[topic.code]))
         assert response.status_code == 200, topic.code
-        html = response.content.decode()
-        assert topic.tr("name", lang).replace("&", "&amp;") in html or topic.tr("name", lang) in html
-        assert topic.unit.tr("name", lang) in html.replace("&amp;", "&")
+        html = unescape(response.content.decode())
+        assert topic.tr("name", lang) in html
+        assert topic.unit.tr("name", lang) in html
         assert str(topic.response_days) in html
 
 
