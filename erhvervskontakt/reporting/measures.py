@@ -16,18 +16,20 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from erhvervskontakt.inquiries.models import CallbackStatus
+from erhvervskontakt.core import clock
+from erhvervskontakt.inquiries.models import CallbackStatus, Matter
 from erhvervskontakt.inquiries.workflow import Channel, MatterStatus
 from erhvervskontakt.reporting import scope as scopes
 from erhvervskontakt.reporting.periods import Period
 
-INQUIRY, MATTER, CALLBACK, SURVEY, MULTI, RESPONSE_DAYS = (
+INQUIRY, MATTER, CALLBACK, SURVEY, MULTI, RESPONSE_DAYS, LIVE = (
     "inquiry",
     "matter",
     "callback",
     "survey",
     "multi",
     "response_days",
+    "live",  # the dashboard: open matters as they are now, whenever they were received
 )
 DIMENSIONS = ("accessibility", "web_quality", "responsiveness", "professional_benefit")
 DIMENSION_LABELS = {
@@ -50,6 +52,8 @@ RESPONSE_BUCKETS = (
 
 CLOSED = MatterStatus.CLOSED
 WAITING = MatterStatus.AWAITING_BUSINESS
+OPEN_STATUSES = [MatterStatus.NEW, MatterStatus.IN_PROGRESS, MatterStatus.AWAITING_BUSINESS]
+ACTIVE_STATUSES = [MatterStatus.NEW, MatterStatus.IN_PROGRESS]  # open and not paused
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,30 @@ def _multi_open(now):
     return MULTI_Q & Q(n_open__gt=0, n_closed_late=0, n_open_late=0)
 
 
+# --- the dashboard: open matters now ----------------------------------------------------------
+
+
+def today_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    day = clock.local(now).date()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=clock.COPENHAGEN)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=clock.COPENHAGEN)
+
+
+def _due_today(now):
+    """Open, not waiting for the business, and due before midnight today."""
+    start, end = today_bounds(now)
+    return Q(status__in=ACTIVE_STATUSES, due_at__gte=start, due_at__lt=end)
+
+
+def _overdue(now):
+    """Open, not waiting for the business (a paused matter's due time moves), and past due."""
+    return Q(status__in=ACTIVE_STATUSES, due_at__lt=now)
+
+
+def live_matters(scope: scopes.Scope) -> QuerySet:
+    return Matter.objects.filter(scope.matter_q(), status__in=OPEN_STATUSES)
+
+
 # --- new businesses -------------------------------------------------------------------------------
 
 
@@ -244,6 +272,11 @@ def _build() -> dict[str, Measure]:
             lambda now: Q(status=CallbackStatus.MISSED),
         ),
         Measure("survey_responses", SURVEY, _("Survey answers"), _always),
+        Measure("live_open", LIVE, _("Open matters"), _always),
+        Measure("live_new", LIVE, _("New, not yet taken"), lambda now: Q(status=MatterStatus.NEW)),
+        Measure("live_due_today", LIVE, _("Due today"), _due_today),
+        Measure("live_overdue", LIVE, _("Overdue"), _overdue),
+        Measure("live_waiting", LIVE, _("Waiting for the business"), lambda now: Q(status=WAITING)),
         Measure("multi", MULTI, _("Inquiries with several matters"), lambda now: MULTI_Q),
         Measure(
             "multi_departments_1",
@@ -357,6 +390,8 @@ def rows(key: str, period: Period, scope: scopes.Scope, now: dt.datetime) -> Que
         return None if base is None else base.filter(measure.q(now))
     if measure.level == MULTI:
         return multi_base(period, scope, now).filter(measure.q(now))
+    if measure.level == LIVE:
+        return live_matters(scope).filter(measure.q(now))
     from erhvervskontakt.reporting import workcalendar
 
     low, high = bucket_bounds(name)

@@ -80,6 +80,9 @@ def comparison(report: Report) -> list[dict]:
     """Key figures of the report next to the baseline's, with the change (points for percentages)."""
     if report.baseline is None:
         return []
+    from erhvervskontakt.reporting.layout import labels
+
+    names = labels(report)
     rows = []
     for key in KEY_FIGURES:
         current = report.figures.get(key)
@@ -89,5 +92,7 @@ def comparison(report: Report) -> list[dict]:
         change = None
         if current.value is not None and base.value is not None:
             change = current.value - base.value
-        rows.append({"key": key, "current": current, "baseline": base, "change": change})
+        rows.append(
+            {"key": key, "label": names.get(key, key), "current": current, "baseline": base, "change": change}
+        )
     return rows

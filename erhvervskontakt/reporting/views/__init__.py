@@ -1,0 +1,1 @@
+"""Reporting pages: the live dashboard, reports with drill-downs, and their exports."""
