@@ -255,10 +255,17 @@ def purge_originals(*, now: dt.datetime | None = None, days: int | None = None) 
     cutoff = now - dt.timedelta(days=days or settings.MAIL_RAW_RETENTION_DAYS)
     old = RawMessage.objects.filter(created_at__lt=cutoff).exclude(inbound__status=InboundStatus.QUARANTINED)
     count = 0
-    for pk in list(old.values_list("inbound_id", flat=True)[:10000]):
-        with transaction.atomic():
-            deleted, _ = RawMessage.objects.filter(inbound_id=pk).delete()
-            if deleted:
-                MailEvent.objects.create(inbound_id=pk, kind=MailEventKind.RAW_PURGED, created_at=now)
-                count += 1
+    while True:
+        batch = list(old.values_list("inbound_id", flat=True)[:500])
+        if not batch:
+            break
+        deleted, _ = RawMessage.objects.filter(inbound_id__in=batch).delete()
+        count += deleted
+    if count:
+        MailEvent.objects.create(
+            kind=MailEventKind.RAW_PURGED,
+            created_at=now,
+            text=f"{count} originals older than {cutoff:%Y-%m-%d}",
+        )
+        log.info("mail: deleted %s originals received before %s", count, cutoff)
     return count
