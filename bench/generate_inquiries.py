@@ -431,7 +431,7 @@ class Histories:
         age_days = (now - received).total_seconds() / 86400
         promised = max(topic.response_days, 1) * 1.45  # calendar days
         stale = rng.random() < 0.0005  # a small backlog of forgotten matters
-        will_close = not stale and rng.random() < min(0.995, max(0.0, (age_days - 0.5) / promised))
+        will_close = not stale and rng.random() < min(0.9997, max(0.0, (age_days - 0.5) / promised))
         agent_label = self.agent_labels[agent_id]
         if not direct and (topic.is_external or rng.random() < 0.2) and (age_days > 0.05 or will_close):
             # The agent answers a fifth of what arrives by phone, counter or email at once.
@@ -560,6 +560,7 @@ def main(argv=None) -> int:
     if args.reset:
         with psycopg.connect(database_url(args)) as conn:
             conn.execute("TRUNCATE " + ", ".join(LOADED_TABLES) + " CASCADE")
+            conn.execute("DELETE FROM core_referencesequence")
         print("emptied the inquiry and business tables")
     existing = Inquiry.objects.count()
     if existing >= args.inquiries:
