@@ -16,6 +16,15 @@ app = Celery("erhvervskontakt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+@app.on_after_configure.connect
+def _make_file_broker_folders(sender, **kwargs):
+    # The embedded default's file-system broker needs its folders before the first message.
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            os.makedirs(options[key], exist_ok=True)
+
 APPS_WITH_SCHEDULES = (
     "outbox",
     "inquiries",

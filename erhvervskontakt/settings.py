@@ -136,7 +136,7 @@ else:
 
 # Without Redis the embedded default uses kombu's file-system transport: a real Celery worker
 # and beat, no extra service. See docs/decisions/0002-background-jobs.md.
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {}
     if REDIS_URL
@@ -367,3 +367,17 @@ TELEPHONY_TTS_VOICE = env.string("TELEPHONY_TTS_VOICE", "")
 
 # --- Capacity planning and reporting --------------------------------------------------
 # (capacity / reporting settings go here)
+# Capacity planning (docs/capacity.md). Queues offered on the plan page besides those with statistics.
+CAPACITY_QUEUES = env.string_list("CAPACITY_QUEUES", [TELEPHONY_CONTACT_CENTRE_QUEUE])
+# Weeks of interval statistics the forecast learns from, and weeks held back to measure its error.
+CAPACITY_HISTORY_WEEKS = env.integer("CAPACITY_HISTORY_WEEKS", 26, minimum=3, maximum=156)
+CAPACITY_BACKTEST_WEEKS = env.integer("CAPACITY_BACKTEST_WEEKS", 4, minimum=1, maximum=12)
+# How far ahead (weeks) a manager can plan; the forecast gets less useful beyond a quarter.
+CAPACITY_WEEKS_AHEAD = env.integer("CAPACITY_WEEKS_AHEAD", 12, minimum=1, maximum=52)
+# Handling time used when a queue has neither its own setting nor handle times in its history.
+CAPACITY_DEFAULT_AHT_SECONDS = env.integer("CAPACITY_DEFAULT_AHT_SECONDS", 180, minimum=1)
+# "Check by simulation" limits: simulated calls per request and wall-clock seconds (bounded runtime).
+CAPACITY_SIMULATION_MAX_CALLS = env.integer("CAPACITY_SIMULATION_MAX_CALLS", 40000, minimum=1000)
+CAPACITY_SIMULATION_SECONDS = env.integer("CAPACITY_SIMULATION_SECONDS", 5, minimum=1, maximum=60)
+# Forecasts and their back-tests are cached by the value of their inputs for this long (seconds).
+CAPACITY_FORECAST_CACHE_SECONDS = env.integer("CAPACITY_FORECAST_CACHE_SECONDS", 6 * 3600, minimum=0)

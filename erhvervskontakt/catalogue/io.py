@@ -50,10 +50,14 @@ def _pair(value: Any, where: str) -> tuple[str, str]:
     raise CatalogueError(f"{where}: expected text or {{da, en}}, got {type(value).__name__}")
 
 
+# libyaml's loader is ten times faster than the pure-Python one; both are "safe" loaders.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{path.name}: not valid YAML: {exc}") from exc
 
