@@ -107,7 +107,7 @@ def expected_figures(surveys: bool) -> dict:
         "multi.departments_2": 2,
         "multi.departments_3plus": 0,
         "multi.departments_average": (2 + 1 + 2) / 3,
-        # All three have a coordinating unit (I4: unit A with a named coordinator; I5, I9: the contact centre).
+        # All three have a coordinating unit (I4: unit A, with a named person; I5, I9: the contact centre).
         "multi.coordinated": 3,
         "multi.coordinated_pct": 100.0,
         "multi.coordinator_person": 1,
