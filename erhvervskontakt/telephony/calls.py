@@ -181,6 +181,8 @@ def rebuild(call: Call) -> bool:
         keys = {(before["queue"], before["interval_start"]), (after["queue"], after["interval_start"])}
         statistics.mark([(q, start) for q, start in keys if q and start])
     for user_id in {before["answered_by_id"], after["answered_by_id"]} - {None}:
+        # Now and again after commit: a poll in between may have cached the old state.
+        screen_pop.forget(user_id)
         transaction.on_commit(lambda uid=user_id: screen_pop.forget(uid))
     return True
 

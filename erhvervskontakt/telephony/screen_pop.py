@@ -50,6 +50,10 @@ def _staff_phones() -> dict[str, int | None]:
     return phones
 
 
+def forget_staff_phones(*args, **kwargs) -> None:
+    cache.delete(STAFF_PHONES_KEY)
+
+
 def staff_for_number(number: str) -> int | None:
     """The staff user whose profile phone is ``number`` (normalised), or None."""
     normalized = normalize_phone(number or "")

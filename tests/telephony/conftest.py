@@ -146,3 +146,13 @@ def query(url: str) -> dict:
 
 
 __all__ = ["CLOSED", "OPEN", "Caller", "Platform", "query", "urlencode", "valid_twiml"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The screen-pop versions and the staff phone map live in the cache: start each test empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

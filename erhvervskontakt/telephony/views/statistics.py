@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -43,14 +44,15 @@ def _total(rows) -> IntervalStatistic:
 
 def _line(stat: IntervalStatistic, label: str) -> dict:
     def rounded(value):
-        return None if value is None else round(value)
+        # Half up, as people round (Python's round() would show 22.5 s as 22).
+        return None if value is None else math.floor(value + 0.5)
 
     level = stat.service_level
     return {
         "stat": stat,
         "label": label,
         "local_start": clock.local(stat.interval_start) if stat.queue else None,
-        "service_level": None if level is None else round(100 * level),
+        "service_level": rounded(None if level is None else 100 * level),
         "asa": rounded(stat.average_speed_of_answer),
         "aht": rounded(stat.average_handle_time),
         "abandon_wait": rounded(stat.average_abandon_time),
