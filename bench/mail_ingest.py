@@ -1,0 +1,236 @@
+"""Benchmark: ingest 2,000 emails from a real Dovecot into inquiries, side by side with merely fetching them.
+
+For each round a fresh folder gets 2,000 new, varied emails (Danish text, some HTML, some with a
+PDF attachment, some with CPR numbers, some replies by reference). Then, on the same folder:
+
+* fetch only: log in, select read-only, fetch every message body in chunks like the poller does;
+* ingest: ``poll_mailbox`` end to end (parse, route, register with receipt, store attachments and
+  the encrypted original, mark done on the server), committed per message.
+
+Runs against PostgreSQL (its own database, recreated) and Redis as the Celery broker, as in
+production. Prints one JSON object with every round and the medians.
+
+    .venv/bin/python bench/mail_ingest.py [--messages 2000] [--rounds 3] [--database ek_mail_bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TARGET_RATE = 50.0
+TARGET_RATIO = 0.5
+
+SUBJECTS = [
+    (
+        "Udeservering foran restauranten",
+        "Vi vil gerne have borde og stole på fortovet foran vores restaurant.",
+    ),
+    ("Skilt på facaden", "Må vi sætte et skilt op på facaden og et A-skilt på fortovet?"),
+    ("Erhvervsaffald", "Hvordan skal vi sortere erhvervsaffald, og hvem henter det?"),
+    (
+        "Byggetilladelse til ombygning",
+        "Vi skal bygge om og flytte en bærende væg. Kræver det byggetilladelse?",
+    ),
+    ("Støj fra ventilation", "Naboen klager over støj fra vores ventilationsanlæg om natten."),
+    ("Faktura ikke betalt", "Vores e-faktura med EAN-nummer er ikke betalt efter 30 dage."),
+    ("Stadeplads til julemarked", "Kan vi få en stadeplads på torvet i december?"),
+    ("Rotter i gården", "Vi har set rotter i gården bag vores butik."),
+    ("Filmoptagelse på gaden", "Vi vil optage en reklamefilm på gaden en formiddag."),
+    ("Gravetilladelse", "Vi skal grave et nyt kabel ned i fortovet."),
+]
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(int(mem) / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "load_before": os.getloadavg()[0],
+    }
+
+
+def make_messages(n: int, round_no: int, references: list[str]) -> list[bytes]:
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    rng = random.Random(round_no)
+    pdf = b"%PDF-1.4\n" + bytes(rng.getrandbits(8) for _ in range(30_000)) + b"\n%%EOF\n"
+    out = []
+    for i in range(n):
+        subject, text = SUBJECTS[i % len(SUBJECTS)]
+        msg = EmailMessage()
+        msg["From"] = f"Virksomhed {i} <kontakt{i % 700}@firma{i % 300}.test>"
+        msg["To"] = "erhverv@example.test"
+        msg["Date"] = format_datetime(
+            dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=i)
+        )
+        msg["Message-ID"] = f"<bench-{round_no}-{i}@firma{i % 300}.test>"
+        body = f"Hej\n\n{text}\n\nVenlig hilsen\nVirksomhed {i}\nTlf. 3366{i:04d}\n"
+        if i % 17 == 0:
+            body += "Mit CPR-nummer er 010190-1234.\n"
+        if i % 10 == 3 and references:
+            msg["Subject"] = f"Re: [{rng.choice(references)}] {subject}"
+            body += "\n> Tak for din henvendelse.\n> Venlig hilsen Erhvervskontakt\n"
+        else:
+            msg["Subject"] = subject
+        msg.set_content(body)
+        if i % 5 == 0:
+            msg.add_alternative(
+                f"<html><body><p>{text}</p><p>Venlig hilsen<br>Virksomhed {i}</p></body></html>",
+                subtype="html",
+            )
+        if i % 5 == 1:
+            msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"bilag-{i}.pdf")
+        out.append(bytes(msg))
+    return out
+
+
+def fetch_only(server, folder: str, chunk: int) -> tuple[float, int, int]:
+    start = time.perf_counter()
+    client = server.client()
+    client.select_folder(folder, readonly=True)
+    uids = sorted(client.search(["ALL"]))
+    total = count = 0
+    for i in range(0, len(uids), chunk):
+        part = uids[i : i + chunk]
+        sizes = client.fetch(part, ["RFC822.SIZE", "INTERNALDATE"])  # as the poller does
+        for data in client.fetch(part, ["BODY.PEEK[]"]).values():
+            total += len(data[b"BODY[]"])
+            count += 1
+        assert len(sizes) == len(part)
+    client.logout()
+    return time.perf_counter() - start, count, total
+
+
+def setup_database(name: str) -> str:
+    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
+    return f"postgres://postgres@127.0.0.1/{name}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database", default="ek_mail_bench")
+    args = parser.parse_args()
+
+    var = tempfile.mkdtemp(prefix="ek-mailbench-")
+    os.environ.update(
+        {
+            "DATABASE_URL": setup_database(args.database),
+            "DJANGO_SETTINGS_MODULE": "erhvervskontakt.settings",
+            "SECRET_KEY": "bench-only-secret-key",
+            "DEBUG": "0",
+            "VAR_DIR": var,
+            "MEDIA_ROOT": os.path.join(var, "media"),
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+            "MAIL_RAW_KEYS": "l1Yk8oN2-3dVt6JbVq1aX1c1mQ2Yx1m7QYkq6p6Q2cA=",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from erhvervskontakt.catalogue.models import Topic
+    from erhvervskontakt.inquiries.models import Inquiry
+    from erhvervskontakt.mail.config import parse_mailboxes
+    from erhvervskontakt.mail.imap import FETCH_CHUNK, poll_mailbox
+    from erhvervskontakt.organisation.models import Unit
+    from tests.mail.servers import start_dovecot
+
+    call_command("migrate", verbosity=0)
+    call_command("load_catalogue", verbosity=0)
+    kc = Unit.objects.get(code=settings.CONTACT_CENTRE_UNIT)
+    Topic.objects.get_or_create(
+        code="generel",
+        defaults={
+            "department": kc.department,
+            "unit": kc,
+            "response_days": 5,
+            "name_da": "Generelt",
+            "name_en": "General",
+        },
+    )
+    settings.MAIL_FALLBACK_TOPIC = "generel"
+    settings.MAIL_RECEIPTS_PER_SENDER_PER_HOUR = 1000
+    server = start_dovecot()
+    rounds = []
+    try:
+        for round_no in range(args.rounds):
+            folder = f"Bench{round_no}"
+            references = list(Inquiry.objects.values_list("reference", flat=True)[:200])
+            messages = make_messages(args.messages, round_no, references)
+            server.append(folder, messages)
+            fetch_s, fetched, size = fetch_only(server, folder, FETCH_CHUNK)
+            settings.MAIL_IMAP_MAILBOXES = parse_mailboxes(server.url(folder, name=folder))
+            start = time.perf_counter()
+            result = poll_mailbox(settings.MAIL_IMAP_MAILBOXES[0], batch=args.messages)
+            ingest_s = time.perf_counter() - start
+            assert result.error == "", result.error
+            assert result.fetched == args.messages, result
+            rounds.append(
+                {
+                    "messages": fetched,
+                    "megabytes": round(size / 1e6, 1),
+                    "fetch_s": round(fetch_s, 3),
+                    "ingest_s": round(ingest_s, 3),
+                    "fetch_rate": round(fetched / fetch_s, 1),
+                    "ingest_rate": round(result.fetched / ingest_s, 1),
+                    "ratio": round((result.fetched / ingest_s) / (fetched / fetch_s), 3),
+                    "statuses": result.statuses,
+                }
+            )
+            print(json.dumps(rounds[-1]), file=sys.stderr)
+    finally:
+        server.stop()
+    fetch_rate = statistics.median(r["fetch_rate"] for r in rounds)
+    ingest_rate = statistics.median(r["ingest_rate"] for r in rounds)
+    ratio = statistics.median(r["ratio"] for r in rounds)
+    report = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {**machine(), "load_after": os.getloadavg()[0]},
+        "messages_per_round": args.messages,
+        "rounds": rounds,
+        "median_fetch_rate": fetch_rate,
+        "median_ingest_rate": ingest_rate,
+        "median_ratio": ratio,
+        "targets": {"ingest_rate": TARGET_RATE, "ratio": TARGET_RATIO},
+        "meets_targets": ingest_rate >= TARGET_RATE and ratio >= TARGET_RATIO,
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
