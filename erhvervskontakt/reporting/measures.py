@@ -352,8 +352,10 @@ class UnknownMeasure(KeyError):
 
 
 def level_of(key: str) -> str:
-    name = key.split(":", 1)[0]
+    name, _sep, arg = key.partition(":")
     if name == "multi_coordinator_unit":
+        if not arg.isdigit():
+            raise UnknownMeasure(key)
         return MULTI
     if name == "new_businesses":
         return INQUIRY

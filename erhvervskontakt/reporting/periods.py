@@ -41,8 +41,16 @@ class Period:
         return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(0), tzinfo=clock.COPENHAGEN)
 
     def previous(self) -> Period:
-        """The period of equal length that ends the day before this one starts."""
+        """The period of equal length that ends the day before this one starts.
+
+        Whole calendar months compare with the same number of whole months before (2025 with
+        2024, even though 2024 has a leap day); other periods with the same number of days.
+        """
         end = self.start - dt.timedelta(days=1)
+        if self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            index = self.start.year * 12 + self.start.month - 1 - months
+            return Period(dt.date(index // 12, index % 12 + 1, 1), end)
         return Period(end - dt.timedelta(days=self.days - 1), end)
 
     @property
