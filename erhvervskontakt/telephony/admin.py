@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -21,11 +22,40 @@ from erhvervskontakt.telephony.models import (
 NODE_FIELDS = ["digit", "kind", "title", "prompt_da", "prompt_en", "unit", "topic", "after_message"]
 
 
+class DistinctFormSet(BaseInlineFormSet):
+    """Refuses two rows of one submission with the same value (the database would, with a 500)."""
+
+    distinct_field = ""
+    message = ""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            value = form.cleaned_data.get(self.distinct_field)
+            if value and value in seen:
+                form.add_error(self.distinct_field, self.message)
+            seen.add(value)
+
+
+class EntryFormSet(DistinctFormSet):
+    distinct_field = "hours"
+    message = _("The menu already has a first menu for these hours.")
+
+
+class ChoiceFormSet(DistinctFormSet):
+    distinct_field = "digit"
+    message = _("Another choice in this menu already uses that digit.")
+
+
 class EntryInline(admin.StackedInline):
     """The first menus of a menu: one for open hours, one for closed hours."""
 
     model = MenuNode
     fk_name = "menu"
+    formset = EntryFormSet
     fields = ["hours", "kind", "title", "prompt_da", "prompt_en", "audio", "unit", "topic", "after_message"]
     extra = 0
     max_num = 2
@@ -42,6 +72,7 @@ class ChoiceInline(admin.StackedInline):
 
     model = MenuNode
     fk_name = "parent"
+    formset = ChoiceFormSet
     fields = NODE_FIELDS
     extra = 0
     show_change_link = True

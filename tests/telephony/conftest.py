@@ -149,6 +149,22 @@ __all__ = ["CLOSED", "OPEN", "Caller", "Platform", "query", "urlencode", "valid_
 
 
 @pytest.fixture(autouse=True)
+def _english():
+    """Assertions read English message ids; the Danish catalogue is filled in later in one pass."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The screen-pop versions and the staff phone map live in the cache: start each test empty."""
     from django.core.cache import cache

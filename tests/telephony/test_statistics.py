@@ -141,7 +141,7 @@ def test_purge_deletes_old_calls_and_keeps_statistics(example, settings):
 
 def test_statistics_page_for_managers(example, manager):
     recompute_statistics_task()
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(manager)
     response = client.get("/telephony/statistics/", {"since": "2026-12-01"})
     assert response.status_code == 200
@@ -156,7 +156,7 @@ def test_statistics_page_for_managers(example, manager):
 
 
 def test_statistics_page_bad_dates_are_explained(manager, db):
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(manager)
     response = client.get("/telephony/statistics/", {"since": "1/12", "until": "2026-01-01"})
     assert response.status_code == 200
@@ -165,6 +165,6 @@ def test_statistics_page_bad_dates_are_explained(manager, db):
 
 @pytest.mark.parametrize("persona", ["agent", "caseworker_a", "editor", "outsider"])
 def test_statistics_page_is_refused_to_others(personas, persona):
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(getattr(personas, persona))
     assert client.get("/telephony/statistics/").status_code == 403

@@ -20,3 +20,6 @@ workspace = (
 urlpatterns = [path("staff/", include(workspace))] + [
     pattern for pattern in project if getattr(pattern, "namespace", None) != "workspace"
 ]
+
+
+without_workspace = [pattern for pattern in project if getattr(pattern, "namespace", None) != "workspace"]

@@ -294,11 +294,17 @@ class MenuNode(Localized, models.Model):
                 errors["digit"] = _("This digit switches the first menu to English.")
             if self.hours:
                 errors["hours"] = _("Only a first menu plays at certain hours; leave this empty.")
+            siblings = MenuNode.objects.filter(parent_id=self.parent_id, digit=self.digit).exclude(pk=self.pk)
+            if self.digit and "digit" not in errors and siblings.exists():
+                errors["digit"] = _("Another choice in this menu already uses that digit.")
         else:
             if not self.hours:
                 errors["hours"] = _("Say whether this first menu plays while open or closed.")
             if self.digit:
                 errors["digit"] = _("A first menu is not reached by a digit; leave this empty.")
+            entries = MenuNode.objects.filter(menu_id=self.menu_id, parent__isnull=True, hours=self.hours)
+            if self.menu_id and self.hours and entries.exclude(pk=self.pk).exists():
+                errors["hours"] = _("The menu already has a first menu for these hours.")
         if self.kind == NodeKind.UNIT_QUEUE and not self.unit_id:
             errors["unit"] = _("Choose the unit whose queue the caller joins.")
         if self.kind in (NodeKind.MENU, NodeKind.MESSAGE, NodeKind.CALLBACK) and not (
