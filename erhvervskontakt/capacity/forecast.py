@@ -281,22 +281,31 @@ def _average_totals(
     return np.array([means[day.weekday()] for day in horizon])
 
 
+# statsmodels' heuristic initial states need 10 + 2 * (seasonal_periods // 2) observations.
+_HEURISTIC_MIN_DAYS = 10 + 2 * (7 // 2)
+
+
 def _holt_winters_totals(filled: np.ndarray, steps: int) -> np.ndarray:
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
+    # Heuristic initial states (from the first cycles) and no brute-force start search fit about five
+    # times faster than optimising the nine initial states too, with the same held-back accuracy on
+    # our test and demo histories (docs/decisions, Holt-Winters initialisation). The plan page fits on
+    # every uncached view, so this is what keeps a four-week plan well under half a second.
+    heuristic = filled.size >= _HEURISTIC_MIN_DAYS
     model = ExponentialSmoothing(
         filled,
         trend="add",
         damped_trend=True,
         seasonal="add",
         seasonal_periods=7,
-        initialization_method="estimated",
+        initialization_method="heuristic" if heuristic else "estimated",
     )
     with warnings.catch_warnings():
         # The optimiser often reports non-convergence on short or flat series; the fit is still usable,
         # and a genuinely broken fit is caught by the finiteness check below.
         warnings.simplefilter("ignore")
-        fitted = model.fit()
+        fitted = model.fit(use_brute=not heuristic)
     predicted = np.asarray(fitted.forecast(steps), dtype=float)
     if not np.all(np.isfinite(predicted)):
         raise ValueError("Holt-Winters produced non-finite forecasts")

@@ -1,0 +1,503 @@
+"""A staffing plan for a run of days: forecast calls per 30-minute slot, then agents per slot.
+
+Pure computation (no database): :mod:`erhvervskontakt.capacity.weekplan` gathers the inputs from the
+database and the calendar and calls :func:`compute_plan`; the benchmark calls it directly.
+
+Per slot the plan holds the forecast calls, the agents needed on the phones by Erlang C and (when a
+mean patience is set) Erlang A, the number to roster once shrinkage is added, the manager's planned
+agents, and the service level, abandonment, speed of answer and occupancy those planned agents give.
+
+Planned agents are the people rostered; ``floor(planned * (1 - shrinkage))`` of them are taken to be
+on the phones (docs/decisions: planned agents include shrinkage).
+
+Times are local wall-clock (Europe/Copenhagen) naive datetimes: slot s of a day starts s x 30 minutes
+after midnight, as in the forecast. Converting to and from aware datetimes is the caller's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from erhvervskontakt.capacity import erlang
+from erhvervskontakt.capacity.erlang import StaffingResult
+from erhvervskontakt.capacity.forecast import BacktestResult, DailyHistory, Forecast, backtest, forecast
+
+SLOT_MINUTES = 30
+SLOT_SECONDS = SLOT_MINUTES * 60
+SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
+# Forecast slots below this many calls are shown as empty and do not make a slot "busy".
+MIN_CALLS = 0.05
+
+
+class PlanError(ValueError):
+    """The plan cannot be computed with these inputs (the message says why)."""
+
+
+class Cache(Protocol):
+    def get(self, key: str, default: Any = None) -> Any: ...
+    def set(self, key: str, value: Any, timeout: int | None = None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Service targets and assumptions; fractions, not percentages."""
+
+    service_level: float
+    target_seconds: float
+    aht_seconds: float
+    max_occupancy: float = 1.0
+    shrinkage: float = 0.0
+    patience_seconds: float | None = None
+    max_abandon: float | None = None
+
+    @property
+    def model(self) -> str:
+        return "erlang_c" if self.patience_seconds is None else "erlang_a"
+
+    def staffing_kwargs(self) -> dict[str, Any]:
+        return {
+            "aht_seconds": self.aht_seconds,
+            "target_seconds": self.target_seconds,
+            "target_level": self.service_level,
+            "interval_seconds": SLOT_SECONDS,
+            "shrinkage": self.shrinkage,
+            "max_occupancy": self.max_occupancy,
+        }
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """Everything :func:`compute_plan` needs.
+
+    ``history`` ends on the last day the forecast may learn from (``None``: no history); the plan
+    covers ``days`` days from ``first_day``, which must be after the history. ``is_open`` and
+    ``opening_hours`` are the calendar; ``planned`` and ``actual`` map slot starts to agents / calls.
+    """
+
+    history: DailyHistory | None
+    first_day: dt.date
+    days: int
+    targets: Targets
+    is_open: Callable[[dt.date], bool]
+    opening_hours: Callable[[dt.date], tuple[dt.time, dt.time] | None]
+    overrides: Mapping[dt.date, float] = field(default_factory=dict)
+    planned: Mapping[dt.datetime, int] = field(default_factory=dict)
+    actual: Mapping[dt.datetime, float] = field(default_factory=dict)
+    backtest_weeks: int = 4
+
+
+@dataclass
+class Slot:
+    start: dt.datetime
+    calls: float
+    required_c: StaffingResult
+    required_a: StaffingResult | None
+    planned: int | None = None
+    on_phones: int | None = None
+    expected: StaffingResult | None = None
+    actual: float | None = None
+    is_open: bool = True
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.start + dt.timedelta(minutes=SLOT_MINUTES)
+
+    @property
+    def required(self) -> StaffingResult:
+        """The requirement the roster must meet: Erlang A when patience is set, else Erlang C."""
+        return self.required_a if self.required_a is not None else self.required_c
+
+    @property
+    def to_roster(self) -> int:
+        return self.required.agents_with_shrinkage
+
+    @property
+    def busy(self) -> bool:
+        return self.calls >= MIN_CALLS
+
+    @property
+    def shortfall(self) -> int | None:
+        """Rostered minus needed (negative = too few); None when nothing is planned."""
+        return None if self.planned is None else self.planned - self.to_roster
+
+    @property
+    def short_by(self) -> int:
+        """Agents missing in a slot with calls (0 when enough are planned or nothing is planned)."""
+        shortfall = self.shortfall
+        return -shortfall if self.busy and shortfall is not None and shortfall < 0 else 0
+
+
+@dataclass
+class DayPlan:
+    day: dt.date
+    is_open: bool
+    hours: tuple[dt.time, dt.time] | None
+    override: float | None
+    slots: list[Slot]
+
+    @property
+    def calls(self) -> float:
+        return sum(slot.calls for slot in self.slots)
+
+    @property
+    def actual_calls(self) -> float | None:
+        values = [slot.actual for slot in self.slots if slot.actual is not None]
+        return sum(values) if values else None
+
+    @property
+    def peak_to_roster(self) -> int:
+        return max((slot.to_roster for slot in self.slots), default=0)
+
+    @property
+    def hours_to_roster(self) -> float:
+        return sum(slot.to_roster for slot in self.slots) * SLOT_MINUTES / 60
+
+    @property
+    def planned_hours(self) -> float | None:
+        values = [slot.planned for slot in self.slots if slot.planned is not None]
+        return sum(values) * SLOT_MINUTES / 60 if values else None
+
+    @property
+    def busy_slots(self) -> list[Slot]:
+        return [slot for slot in self.slots if slot.busy]
+
+    @property
+    def planned_busy_slots(self) -> list[Slot]:
+        return [slot for slot in self.busy_slots if slot.expected is not None]
+
+    @property
+    def understaffed_slots(self) -> int:
+        return sum(1 for slot in self.slots if slot.short_by)
+
+    def _weighted(self, name: str) -> float | None:
+        return _weighted(self.planned_busy_slots, name)
+
+    @property
+    def expected_service_level(self) -> float | None:
+        return self._weighted("service_level")
+
+    @property
+    def expected_abandon(self) -> float | None:
+        return self._weighted("p_abandon")
+
+    @property
+    def required_service_level(self) -> float | None:
+        """Calls-weighted service level if exactly the required agents answer."""
+        busy = self.busy_slots
+        total = sum(slot.calls for slot in busy)
+        if not total:
+            return None
+        return sum(slot.calls * slot.required.service_level for slot in busy) / total
+
+
+def _weighted(slots: list[Slot], name: str) -> float | None:
+    """Calls-weighted mean of an ``expected`` measure (the share of the calls, not of the slots)."""
+    total = sum(slot.calls for slot in slots)
+    if not total:
+        return None
+    values = [getattr(slot.expected, name) for slot in slots]
+    if any(value is None for value in values):
+        return None
+    return sum(slot.calls * value for slot, value in zip(slots, values, strict=True)) / total
+
+
+@dataclass
+class Plan:
+    days: list[DayPlan]
+    targets: Targets
+    method: str
+    notes: list[str]
+    history_first_day: dt.date | None
+    history_last_day: dt.date | None
+    backtest: BacktestResult | None
+    visible_slots: list[int]
+
+    @property
+    def slots(self) -> list[Slot]:
+        return [slot for day in self.days for slot in day.slots]
+
+    @property
+    def calls(self) -> float:
+        return sum(day.calls for day in self.days)
+
+    @property
+    def has_forecast(self) -> bool:
+        return self.method != "none"
+
+    @property
+    def planned_busy_slots(self) -> list[Slot]:
+        return [slot for day in self.days for slot in day.planned_busy_slots]
+
+    @property
+    def busy_slot_count(self) -> int:
+        return sum(len(day.busy_slots) for day in self.days)
+
+    @property
+    def expected_service_level(self) -> float | None:
+        return _weighted(self.planned_busy_slots, "service_level")
+
+    @property
+    def expected_abandon(self) -> float | None:
+        return _weighted(self.planned_busy_slots, "p_abandon")
+
+    @property
+    def hours_to_roster(self) -> float:
+        return sum(day.hours_to_roster for day in self.days)
+
+    @property
+    def planned_hours(self) -> float | None:
+        values = [day.planned_hours for day in self.days if day.planned_hours is not None]
+        return sum(values) if values else None
+
+    @property
+    def understaffed_slots(self) -> int:
+        return sum(day.understaffed_slots for day in self.days)
+
+    def slot(self, start: dt.datetime) -> Slot | None:
+        for day in self.days:
+            if day.day == start.date():
+                index = (start.hour * 60 + start.minute) // SLOT_MINUTES
+                return day.slots[index]
+        return None
+
+
+# --- forecast ------------------------------------------------------------------------------------
+
+
+def _digest(*parts: Any) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.tobytes() if isinstance(part, np.ndarray) else repr(part).encode())
+        hasher.update(b"|")
+    return hasher.hexdigest()
+
+
+def _flags(is_open: Callable[[dt.date], bool], first: dt.date, days: int) -> tuple[bool, ...]:
+    return tuple(bool(is_open(first + dt.timedelta(days=i))) for i in range(days))
+
+
+def _cached(cache: Cache | None, timeout: int | None, key: str, compute: Callable[[], Any]) -> Any:
+    if cache is None:
+        return compute()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def forecast_for(
+    inputs: PlanInputs, *, cache: Cache | None = None, timeout: int | None = None
+) -> Forecast | None:
+    """The forecast for the plan's days (overrides applied); None without history."""
+    history = inputs.history
+    if history is None:
+        return None
+    last = inputs.first_day + dt.timedelta(days=inputs.days - 1)
+    steps = (last - history.last_day).days
+    if inputs.first_day <= history.last_day:
+        raise PlanError("the plan must start after the last day of history")
+    overrides = {
+        day: float(total) for day, total in inputs.overrides.items() if inputs.first_day <= day <= last
+    }
+    key = "capacity:forecast:" + _digest(
+        history.first_day,
+        history.counts,
+        _flags(inputs.is_open, history.first_day, history.days + steps),
+        steps,
+        sorted(overrides.items()),
+    )
+    return _cached(
+        cache,
+        timeout,
+        key,
+        lambda: forecast(
+            history,
+            days=steps,
+            start=history.last_day + dt.timedelta(days=1),
+            is_open=inputs.is_open,
+            overrides=overrides,
+        ),
+    )
+
+
+def backtest_for(
+    inputs: PlanInputs, *, cache: Cache | None = None, timeout: int | None = None
+) -> BacktestResult | None:
+    """Forecast error on the last held-back weeks of history; None when history is too short."""
+    history = inputs.history
+    if history is None:
+        return None
+    # Hold back fewer weeks rather than leave too little to fit Holt-Winters on (three weeks); with a
+    # very short history, compare the weekday averages with the naive forecast instead.
+    weeks = min(inputs.backtest_weeks, (history.days - 21) // 7)
+    if weeks < 1:
+        weeks = min(inputs.backtest_weeks, (history.days - 7) // 7)
+    if weeks < 1:
+        return None
+    key = "capacity:backtest:" + _digest(
+        history.first_day, history.counts, _flags(inputs.is_open, history.first_day, history.days), weeks
+    )
+
+    def compute() -> BacktestResult | bool:
+        try:
+            return backtest(history, weeks=weeks, is_open=inputs.is_open)
+        except ValueError:  # e.g. no calls at all in the held-back weeks
+            return False
+
+    return _cached(cache, timeout, key, compute) or None
+
+
+def _open_mask(hours: tuple[dt.time, dt.time] | None) -> np.ndarray | None:
+    """Slots that overlap the opening hours, or None when the day has none."""
+    if hours is None:
+        return None
+    opens = hours[0].hour * 60 + hours[0].minute
+    closes = hours[1].hour * 60 + hours[1].minute
+    starts = np.arange(SLOTS_PER_DAY) * SLOT_MINUTES
+    return (starts + SLOT_MINUTES > opens) & (starts < closes)
+
+
+def _day_calls(values: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """Move calls forecast outside the opening hours into the open slots, keeping the day total.
+
+    The intra-day profiles borrow shape from all weekdays, so a day that closes early (Friday) would
+    otherwise get a trickle of calls after closing time and a requirement nobody can roster.
+    """
+    if mask is None:
+        return values
+    inside = values[mask].sum()
+    if inside <= 0:
+        return values
+    moved = np.zeros_like(values)
+    moved[mask] = values[mask] * values.sum() / inside
+    return moved
+
+
+# --- staffing ------------------------------------------------------------------------------------
+
+
+def on_phones(planned: int, shrinkage: float) -> int:
+    """Agents actually on the phones out of ``planned`` rostered (rounded down)."""
+    return math.floor(planned * (1.0 - shrinkage) + 1e-9)
+
+
+def _staff(rows: list[dict[str, Any]], what: str) -> list[StaffingResult]:
+    try:
+        return erlang.plan(rows)
+    except ValueError as exc:
+        raise PlanError(f"{what}: {exc}") from None
+
+
+def compute_plan(
+    inputs: PlanInputs,
+    *,
+    with_backtest: bool = True,
+    cache: Cache | None = None,
+    cache_timeout: int | None = None,
+) -> Plan:
+    """Forecast and staff every slot of the plan's days (see the module docstring)."""
+    if inputs.days < 1:
+        raise PlanError("a plan needs at least one day")
+    targets = inputs.targets
+    fc = forecast_for(inputs, cache=cache, timeout=cache_timeout)
+    days = [inputs.first_day + dt.timedelta(days=i) for i in range(inputs.days)]
+    if fc is None:
+        values = np.zeros((inputs.days, SLOTS_PER_DAY))
+    else:
+        offset = (inputs.first_day - inputs.history.last_day).days - 1  # type: ignore[union-attr]
+        values = fc.values().reshape(-1, SLOTS_PER_DAY)[offset : offset + inputs.days]
+    hours = [inputs.opening_hours(day) for day in days]
+    open_flags = [bool(inputs.is_open(day)) for day in days]
+    for index, day_hours in enumerate(hours):
+        values[index] = _day_calls(values[index], _open_mask(day_hours))
+
+    starts = [
+        dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=SLOT_MINUTES * s)
+        for day in days
+        for s in range(SLOTS_PER_DAY)
+    ]
+    calls = [float(v) for v in values.ravel()]
+    base = targets.staffing_kwargs()
+    required_c = _staff([{**base, "calls": c} for c in calls], "Erlang C")
+    required_a = None
+    if targets.patience_seconds is not None:
+        erlang_a_args = {
+            **base,
+            "patience_seconds": targets.patience_seconds,
+            "max_abandon": targets.max_abandon,
+        }
+        required_a = _staff([{**erlang_a_args, "calls": c} for c in calls], "Erlang A")
+
+    planned = [inputs.planned.get(start) for start in starts]
+    evaluate_at = [i for i, p in enumerate(planned) if p is not None]
+    expected: dict[int, StaffingResult] = {}
+    if evaluate_at:
+        model_args = {**base, "patience_seconds": targets.patience_seconds}
+        rows = [
+            {**model_args, "calls": calls[i], "agents": on_phones(planned[i], targets.shrinkage)}  # type: ignore[arg-type]
+            for i in evaluate_at
+        ]
+        expected = dict(zip(evaluate_at, _staff(rows, "planned agents"), strict=True))
+
+    day_plans = []
+    for d, day in enumerate(days):
+        slots = []
+        for s in range(SLOTS_PER_DAY):
+            i = d * SLOTS_PER_DAY + s
+            slots.append(
+                Slot(
+                    start=starts[i],
+                    calls=calls[i],
+                    required_c=required_c[i],
+                    required_a=None if required_a is None else required_a[i],
+                    planned=planned[i],
+                    on_phones=None if planned[i] is None else on_phones(planned[i], targets.shrinkage),
+                    expected=expected.get(i),
+                    actual=inputs.actual.get(starts[i]),
+                )
+            )
+        mask = _open_mask(hours[d])
+        for s, slot in enumerate(slots):
+            slot.is_open = bool(mask[s]) if mask is not None else False
+        override = inputs.overrides.get(day)
+        day_plans.append(
+            DayPlan(
+                day=day,
+                is_open=open_flags[d],
+                hours=hours[d],
+                override=None if override is None else float(override),
+                slots=slots,
+            )
+        )
+
+    plan = Plan(
+        days=day_plans,
+        targets=targets,
+        method="none" if fc is None else fc.method,
+        notes=[] if fc is None else list(fc.notes),
+        history_first_day=None if inputs.history is None else inputs.history.first_day,
+        history_last_day=None if inputs.history is None else inputs.history.last_day,
+        backtest=backtest_for(inputs, cache=cache, timeout=cache_timeout) if with_backtest else None,
+        visible_slots=_visible_slots(day_plans),
+    )
+    return plan
+
+
+def _visible_slots(days: list[DayPlan]) -> list[int]:
+    """Slot indices worth a row: opening hours, forecast calls, planned agents or actual calls."""
+    keep = set()
+    for day in days:
+        for index, slot in enumerate(day.slots):
+            if slot.is_open or slot.busy or slot.planned is not None or slot.actual:
+                keep.add(index)
+    if not keep:
+        return []
+    return list(range(min(keep), max(keep) + 1))
