@@ -13,6 +13,8 @@ import re
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError
 
+from erhvervskontakt.core import clock
+
 MASK = "XXXXXX-XXXX"
 # Not part of a longer number: no digit (or digit-dash) directly before or after.
 _CANDIDATE = re.compile(r"(?<![\d-])(\d{6})[-\u2010\u2011\u2013 ]?(\d{4})(?![\d])(?!-\d)")
@@ -20,10 +22,10 @@ _CANDIDATE = re.compile(r"(?<![\d-])(\d{6})[-\u2010\u2011\u2013 ]?(\d{4})(?![\d]
 
 def _plausible(digits: str) -> bool:
     try:
-        stdnum_cpr.get_birth_date(digits)
+        born = stdnum_cpr.get_birth_date(digits)
     except (ValidationError, ValueError):
         return False
-    return True
+    return born <= clock.today()
 
 
 def find_cpr(text: str) -> list[str]:

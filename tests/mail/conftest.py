@@ -80,7 +80,7 @@ def dovecot():
     )
     server = start_dovecot()
     yield server
-    server.stop()
+    server.stop(remove=True)
 
 
 class Mailbox:
@@ -123,4 +123,4 @@ def smtp(settings):
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
     yield server
-    server.stop()
+    server.stop(remove=True)

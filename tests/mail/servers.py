@@ -106,10 +106,12 @@ class Dovecot:
         _wait_port(self.port, up=True)
         return self
 
-    def stop(self) -> None:
+    def stop(self, *, remove: bool = False) -> None:
         subprocess.run([DOVECOT, "-c", self.conf, "stop"], check=False, capture_output=True)
         with contextlib.suppress(TimeoutError):
             _wait_port(self.port, up=False)
+        if remove:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def kick(self) -> None:
         """Drop every IMAP connection of the test user, as a server restart would."""
