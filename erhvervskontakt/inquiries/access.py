@@ -13,9 +13,9 @@ search results, counts and attachment downloads cannot leak.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from erhvervskontakt.inquiries.models import Attachment, Inquiry, Matter
+from erhvervskontakt.inquiries.models import Attachment, Callback, Inquiry, Matter
 from erhvervskontakt.organisation.roles import Role, has_role, unit_id_of
 
 READ_ALL = (Role.AGENT, Role.MANAGER)
@@ -72,6 +72,28 @@ def can_act_on_inquiry(user, inquiry: Inquiry) -> bool:
 
 def can_view_attachment(user, attachment: Attachment) -> bool:
     return can_view_inquiry(user, attachment.inquiry)
+
+
+def can_act_on_callback(user, callback: Callback) -> bool:
+    """Who may mark a callback as made: agents, and staff of the unit asked to call (or of the
+    unit holding the matter)."""
+    if has_role(user, Role.AGENT):
+        return True
+    unit_id = unit_id_of(user)
+    return bool(
+        has_role(user, *UNIT_ROLES) and unit_id and unit_id in (callback.unit_id, callback.matter.unit_id)
+    )
+
+
+def visible_callbacks(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Callbacks the user may see: all for agents and managers, their unit's for unit staff."""
+    qs = Callback.objects.all() if queryset is None else queryset
+    if has_role(user, *READ_ALL):
+        return qs
+    unit_id = unit_id_of(user)
+    if has_role(user, *UNIT_ROLES) and unit_id:
+        return qs.filter(Q(unit_id=unit_id) | Q(matter__unit_id=unit_id))
+    return qs.none()
 
 
 def require(allowed: bool) -> None:

@@ -496,6 +496,9 @@ def matter_assign(matter: Matter, *, actor, assignee) -> Matter:
     matter.assignee = assignee
     if matter.status == MatterStatus.NEW and assignee is not None:
         _move(matter, MatterStatus.IN_PROGRESS)
+    elif matter.status == MatterStatus.IN_PROGRESS and assignee is None:
+        # Unassigned work belongs in the unit's queue, where colleagues look for new matters.
+        _move(matter, MatterStatus.NEW)
     matter.save(update_fields=["assignee", "status"])
     record(
         matter.inquiry,
@@ -560,9 +563,17 @@ def matter_send_links(matter: Matter, *, actor, text: str, close: bool = True) -
         raise WorkflowError(
             _("The business has no email address; add one or give the links by phone."), code="no_email"
         )
-    notifications.send_reply(inquiry, matter, text, _actor_label(actor), MessageKind.FORM_LINKS)
+    message = notifications.send_reply(inquiry, matter, text, _actor_label(actor), MessageKind.FORM_LINKS)
     now = clock.now()
-    record(inquiry, EventKind.FORM_SENT, actor=actor, matter=matter, public=True, text=text)
+    record(
+        inquiry,
+        EventKind.FORM_SENT,
+        actor=actor,
+        matter=matter,
+        public=True,
+        text=text,
+        data={"message_id": message.message_id, "outbox_id": message.pk} if message else {},
+    )
     _mark_responded(matter, now)
     fields = ["responded_at"]
     if close:
@@ -671,16 +682,11 @@ def matter_request_info(matter: Matter, *, actor, text: str) -> Matter:
     _mark_responded(matter, now)
     matter.save(update_fields=["status", "paused_at", "insufficient_info", "assignee", "responded_at"])
     inquiry = matter.inquiry
-    notifications.send_reply(inquiry, matter, text, _actor_label(actor), MessageKind.INFO_REQUEST)
-    record(
-        inquiry,
-        EventKind.INFO_REQUESTED,
-        actor=actor,
-        matter=matter,
-        public=True,
-        text=text,
-        data={"paused_at": now.isoformat()},
-    )
+    message = notifications.send_reply(inquiry, matter, text, _actor_label(actor), MessageKind.INFO_REQUEST)
+    data = {"paused_at": now.isoformat()}
+    if message is not None:
+        data.update(message_id=message.message_id, outbox_id=message.pk)
+    record(inquiry, EventKind.INFO_REQUESTED, actor=actor, matter=matter, public=True, text=text, data=data)
     _refresh_inquiry(inquiry, now)
     return matter
 
@@ -724,8 +730,14 @@ def inquiry_business_replied(
     Every matter of the inquiry that waits for the business resumes (or only ``matter`` when
     given); each resumed due date moves later by the working days it was paused.
     """
-    if actor is not None and not access.can_act_on_inquiry(actor, inquiry):
-        raise PermissionDenied
+    if actor is not None:
+        allowed = (
+            access.can_act_on_matter(actor, matter)
+            if matter is not None
+            else access.can_act_on_inquiry(actor, inquiry)
+        )
+        if not allowed:
+            raise PermissionDenied
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
     now = clock.now()
     event = record(
@@ -743,6 +755,10 @@ def inquiry_business_replied(
     )
     if matter is not None:
         waiting = waiting.filter(pk=matter.pk)
+    elif actor is not None and not has_role(actor, Role.AGENT):
+        # A unit's caseworker records an answer to their unit's question; other units'
+        # matters resume when the business answers them (or an agent records it).
+        waiting = waiting.filter(unit_id=unit_id_of(actor))
     for waiting_matter in waiting.select_related("inquiry"):
         _resume(waiting_matter, now, actor, via)
         if waiting_matter.assignee is not None and waiting_matter.assignee.email:
@@ -872,7 +888,8 @@ def callback_complete(callback: Callback, *, actor, reached: bool, note: str = "
     callback = (
         Callback.objects.select_for_update().select_related("matter", "matter__inquiry").get(pk=callback.pk)
     )
-    _require_matter_actor(actor, callback.matter)
+    if actor is not None and not access.can_act_on_callback(actor, callback):
+        raise PermissionDenied
     if callback.status != CallbackStatus.PENDING:
         raise WorkflowError(_("The callback has already been handled."), code="callback_done")
     now = clock.now()
@@ -900,7 +917,8 @@ def callback_cancel(callback: Callback, *, actor, reason: str) -> Callback:
     callback = (
         Callback.objects.select_for_update().select_related("matter", "matter__inquiry").get(pk=callback.pk)
     )
-    _require_matter_actor(actor, callback.matter)
+    if actor is not None and not access.can_act_on_callback(actor, callback):
+        raise PermissionDenied
     if callback.status != CallbackStatus.PENDING:
         raise WorkflowError(_("The callback has already been handled."), code="callback_done")
     callback.status = CallbackStatus.CANCELLED

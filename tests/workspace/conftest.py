@@ -1,0 +1,54 @@
+"""Workspace fixtures: logged-in clients per persona, a triage tree and ready-made inquiries."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from erhvervskontakt.catalogue.models import TriageNode, TriageOutcome
+from tests import factories
+
+
+@pytest.fixture
+def client_for(personas):
+    """``client_for("caseworker_a")``: a test client logged in as that persona."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        client.force_login(getattr(personas, name))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def triage_tree(catalogue):
+    """Outdoor serving: one question, choices ending in each of the four outcomes."""
+    topic = catalogue.udeservering
+    root = TriageNode.objects.create(topic=topic, question_da="Hvad drejer det sig om?", question_en="What is it about?")
+    leaves = {}
+    for sort, (label, outcome, answer) in enumerate(
+        [
+            ("Fornyelse", TriageOutcome.ANSWER, "Tilladelsen fornyes automatisk."),
+            ("Ny udeservering", TriageOutcome.SEND_FORM, "Send formularen for udeservering."),
+            ("Afslag eller bøde", TriageOutcome.FORWARD, "Videresend til Byens Anvendelse."),
+            ("Kompliceret sag", TriageOutcome.CALLBACK, "Aftal et opkald fra en sagsbehandler."),
+        ]
+    ):
+        leaves[outcome] = TriageNode.objects.create(
+            topic=topic, parent=root, sort=sort, label_da=label, label_en=label, outcome=outcome, answer_da=answer
+        )
+    topic.guidance_internal_da = "Spørg om adresse og CVR-nummer."
+    topic.save()
+    return root, leaves
+
+
+@pytest.fixture
+def restaurant(business):
+    """A phone inquiry about outdoor serving and an alcohol licence, both still with the contact centre."""
+    return business
+
+
+@pytest.fixture
+def two_matters(catalogue, agent, business):
+    return factories.register([catalogue.udeservering, catalogue.alkoholbevilling], actor=agent, business=business)
