@@ -58,6 +58,18 @@ def dedup_key(message_id: str, sha256: str) -> str:
     return hashlib.sha256(basis.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+def fingerprint(parsed: ParsedMessage) -> str:
+    """A hash of what the message says, ignoring transport headers (Received, Delivered-To, ...)."""
+    parts = [
+        parsed.sender_email,
+        parsed.subject,
+        parsed.date.isoformat() if parsed.date else "",
+        " ".join(parsed.text.split()),
+        *sorted(hashlib.sha256(a.data).hexdigest() for a in parsed.attachments),
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _received_at(location: Location) -> dt.datetime:
     now = clock.now()
     arrived = location.arrived_at
@@ -80,6 +92,7 @@ def _new_row(key: str, raw: bytes, location: Location, parsed: ParsedMessage | N
         received_at=_received_at(location),
         size=len(raw),
         sha256=hashlib.sha256(raw).hexdigest(),
+        fingerprint=fingerprint(parsed) if parsed else "",
     )
 
 
@@ -106,9 +119,15 @@ def ingest(raw: bytes, location: Location = Location()) -> IngestResult:  # noqa
         log.exception("mail: parsing failed for %s bytes from %s", len(raw), location.mailbox or "a test")
         return quarantine(raw, f"parse error: {type(exc).__name__}: {exc}", location)
     key = dedup_key(parsed.message_id, sha)
-    existing = InboundMessage.objects.filter(dedup_key=key).values_list("pk", flat=True).first()
+    existing = InboundMessage.objects.filter(dedup_key=key).values_list("pk", "fingerprint").first()
     if existing is not None:
-        return IngestResult(DUPLICATE, existing)
+        if not parsed.message_id or existing[1] in ("", fingerprint(parsed)):
+            return IngestResult(DUPLICATE, existing[0])
+        # Some mailers reuse Message-IDs: different content is a different message.
+        log.warning("mail: Message-ID %s reused for different content; kept apart", parsed.message_id[:200])
+        key = dedup_key("", sha)
+        if InboundMessage.objects.filter(dedup_key=key).exists():
+            return IngestResult(DUPLICATE, existing[0])
     try:
         with transaction.atomic():
             inbound = _new_row(key, raw, location, parsed)

@@ -39,6 +39,9 @@ class InboundMessage(models.Model):
     received_at = models.DateTimeField(_("received"), db_index=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
     sha256 = models.CharField(max_length=64)
+    # What the message says (sender, subject, date, text, attachments): tells a copy of the same
+    # message (other Received headers) from a different message that reuses a Message-ID.
+    fingerprint = models.CharField(max_length=64, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=InboundStatus.choices, default=InboundStatus.PROCESSING
     )

@@ -99,8 +99,13 @@ def test_same_message_id_twice_makes_one_inquiry(mail_world):
     raw = make_email(message_id="<same@cafe.test>")
     assert not ingest(raw).duplicate
     assert ingest(raw).duplicate
-    assert ingest(raw.replace(b"Vi vil", b"Vi skal")).duplicate  # same Message-ID, re-encoded copy
+    copy = b"Received: from mx2.kk.test by imap.kk.test; Tue, 24 Nov 2026 10:00:05 +0100\r\n" + raw
+    assert ingest(copy).duplicate  # delivered twice, through another relay
     assert Inquiry.objects.count() == 1 and InboundMessage.objects.count() == 1
+    other = ingest(raw.replace(b"Vi vil", b"Vi skal"))  # a sloppy mailer reused the Message-ID
+    assert other.status == InboundStatus.NEW_INQUIRY  # different content: not lost as a "duplicate"
+    assert ingest(raw.replace(b"Vi vil", b"Vi skal")).duplicate
+    assert InboundMessage.objects.count() == 2 and Inquiry.objects.count() == 2
 
 
 def test_forwarded_message_includes_the_forwarded_text_and_attachments(mail_world):
