@@ -69,7 +69,9 @@ def cached_page(key_func=None):
         def wrapper(request, *args, **kwargs):
             part = key_func(request, **kwargs) if key_func else request.path
             if part is None or not _cacheable(request):
-                return view(request, *args, **kwargs)
+                response = view(request, *args, **kwargs)
+                response["X-Portal-Cache"] = "bypass"
+                return response
             key = f"portal:page:{catalogue_version()}:{request.LANGUAGE_CODE}:{_digest(part)}"
             hit = cache.get(key)
             if hit is not None:

@@ -25,7 +25,8 @@ class Question:
     code: str
     text: Any
     help: Any
-    yes: tuple[str, ...]
+    # Topics a "yes" adds (the YAML key is not "yes": YAML 1.1 would read that as true).
+    adds: tuple[str, ...]
 
     def label(self) -> str:
         return text_in(self.text)
@@ -60,7 +61,7 @@ def projects() -> tuple[Project, ...]:
             intro=p.get("intro"),
             always=tuple(p.get("always") or ()),
             questions=tuple(
-                Question(code=q["code"], text=q["text"], help=q.get("help"), yes=tuple(q.get("yes") or ()))
+                Question(code=q["code"], text=q["text"], help=q.get("help"), adds=tuple(q.get("adds") or ()))
                 for q in p.get("questions") or ()
             ),
         )
@@ -89,7 +90,7 @@ def topic_codes_for(proj: Project, answers: dict[str, bool]) -> list[str]:
     codes = list(proj.always)
     for q in proj.questions:
         if answers.get(q.code):
-            codes.extend(q.yes)
+            codes.extend(q.adds)
     return list(dict.fromkeys(codes))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from erhvervskontakt.core.i18n import current_language
 from erhvervskontakt.inquiries.models import Inquiry
 from erhvervskontakt.portal.cache import cached_value
 
+_CODE = re.compile(r"[-a-z0-9_]{1,64}")
 RECEIPT_SESSION_KEY = "portal_receipt"
 # The tracking token is shown on the receipt page once, within this many seconds of sending.
 RECEIPT_TOKEN_SECONDS = 900
@@ -49,7 +52,8 @@ def active_topics():
 
 
 def topic_or_none(code: str | None) -> Topic | None:
-    if not code or len(code) > 64:
+    # Checked before it reaches the database: PostgreSQL refuses NUL bytes with an error.
+    if not code or not _CODE.fullmatch(code):
         return None
     return active_topics().filter(code=code).first()
 
