@@ -179,11 +179,9 @@ def sections(report: Report) -> list[Section]:
 
 def _satisfaction(report: Report) -> Section:
     f = report.figures.get
+    suffixes = ("answers", "average", "satisfied", "satisfied_pct")
     rows = [
-        (
-            str(measures.DIMENSION_LABELS[dim]),
-            [f(f"survey.{dim}.answers"), f(f"survey.{dim}.average"), f(f"survey.{dim}.satisfied_pct")],
-        )
+        (str(measures.DIMENSION_LABELS[dim]), [f(f"survey.{dim}.{suffix}") for suffix in suffixes])
         for dim in measures.DIMENSIONS
     ]
     return Section(
@@ -193,7 +191,7 @@ def _satisfaction(report: Report) -> Section:
         tables=[
             Table(
                 _("Satisfaction per dimension"),
-                [_("Answers"), _("Average (1–5)"), _("Satisfied (4 or 5)")],
+                [_("Answers"), _("Average (1–5)"), _("Satisfied (4 or 5)"), _("Satisfied (%)")],
                 rows,
             )
         ],

@@ -13,6 +13,9 @@ from erhvervskontakt.reporting.figures import COUNT, PERCENT
 from erhvervskontakt.reporting.formatting import drill_params, drill_url
 from erhvervskontakt.reporting.scope import Scope, restrict
 
+# The story is shared by the module's tests (see conftest.py); each test runs in a savepoint.
+pytestmark = pytest.mark.django_db
+
 YEAR = {"from": "2025-01-01", "to": "2025-12-31"}
 
 

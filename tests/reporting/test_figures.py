@@ -12,6 +12,9 @@ import pytest
 from erhvervskontakt.reporting import periods, report
 from erhvervskontakt.reporting.scope import Scope, survey_model
 
+# The story is shared by the module's tests (see conftest.py); each test runs in a savepoint.
+pytestmark = pytest.mark.django_db
+
 
 def pct(part, whole):
     return 100 * part / whole

@@ -13,6 +13,9 @@ from erhvervskontakt.reporting import periods, report
 from erhvervskontakt.reporting.models import Baseline, GoalMetric, ServiceGoal
 from erhvervskontakt.reporting.scope import Scope
 
+# The story is shared by the module's tests (see conftest.py); each test runs in a savepoint.
+pytestmark = pytest.mark.django_db
+
 
 def pct(part, whole):
     return 100 * part / whole

@@ -37,10 +37,12 @@ def _dashboard_context(request) -> dict:
     if not can_use_dashboard(request.user):
         raise PermissionDenied
     form = DashboardForm(request.GET or None)
-    department = form.cleaned_data.get("department") if form.is_bound and form.is_valid() else None
     own_unit = None if has_role(request.user, Role.MANAGER) else unit_of(request.user)
     if own_unit is None and not has_role(request.user, Role.MANAGER):
         raise PermissionDenied  # a unit contact person without a unit has no dashboard
+    department = None
+    if own_unit is None and form.is_bound and form.is_valid():
+        department = form.cleaned_data.get("department")
     board = dashboards.build(
         clock.now(),
         unit_id=own_unit.pk if own_unit else None,
