@@ -123,4 +123,4 @@ def smtp(settings):
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
     yield server
-    server.stop(remove=True)
+    server.stop()
