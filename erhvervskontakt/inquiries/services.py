@@ -135,7 +135,11 @@ def contact_centre_unit() -> Unit:
 
 
 def _require_matter_actor(actor, matter: Matter) -> None:
-    if actor is not None and not access.can_act_on_matter(actor, matter):
+    if actor is None:
+        return
+    # Decide on the matter as it is now, not on a copy the caller loaded before a forward.
+    current = Matter.objects.filter(pk=matter.pk).only("pk", "unit_id").first() or matter
+    if not access.can_act_on_matter(actor, current):
         raise PermissionDenied
 
 
@@ -438,11 +442,15 @@ def matter_forward(
     if assignee is not None and unit_id_of(assignee) != to_unit.pk:
         raise WorkflowError(_("The caseworker does not work in that unit."), code="assignee")
     previous_unit = matter.unit
+    if matter.status == MatterStatus.AWAITING_BUSINESS and matter.paused_at:
+        # The new unit starts working now: the pause ends and the due date moves by the days lost.
+        matter.due_at = workdays.shift_due(matter.due_at, matter.paused_at, clock.now())
+        matter.paused_at = None
     _move(matter, MatterStatus.IN_PROGRESS if assignee else MatterStatus.NEW)
     matter.unit = to_unit
     matter.assignee = assignee
     matter.transfer_count += 1
-    matter.save(update_fields=["unit", "assignee", "status", "transfer_count"])
+    matter.save(update_fields=["unit", "assignee", "status", "transfer_count", "due_at", "paused_at"])
     inquiry = matter.inquiry
     record(
         inquiry,
