@@ -25,7 +25,9 @@ def client_for(personas):
 def triage_tree(catalogue):
     """Outdoor serving: one question, choices ending in each of the four outcomes."""
     topic = catalogue.udeservering
-    root = TriageNode.objects.create(topic=topic, question_da="Hvad drejer det sig om?", question_en="What is it about?")
+    root = TriageNode.objects.create(
+        topic=topic, question_da="Hvad drejer det sig om?", question_en="What is it about?"
+    )
     leaves = {}
     for sort, (label, outcome, answer) in enumerate(
         [
@@ -36,7 +38,13 @@ def triage_tree(catalogue):
         ]
     ):
         leaves[outcome] = TriageNode.objects.create(
-            topic=topic, parent=root, sort=sort, label_da=label, label_en=label, outcome=outcome, answer_da=answer
+            topic=topic,
+            parent=root,
+            sort=sort,
+            label_da=label,
+            label_en=label,
+            outcome=outcome,
+            answer_da=answer,
         )
     topic.guidance_internal_da = "Spørg om adresse og CVR-nummer."
     topic.save()
@@ -51,4 +59,6 @@ def restaurant(business):
 
 @pytest.fixture
 def two_matters(catalogue, agent, business):
-    return factories.register([catalogue.udeservering, catalogue.alkoholbevilling], actor=agent, business=business)
+    return factories.register(
+        [catalogue.udeservering, catalogue.alkoholbevilling], actor=agent, business=business
+    )

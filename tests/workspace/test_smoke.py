@@ -29,7 +29,20 @@ def test_inquiry_pages_render(client_for, two_matters, triage_tree):
     assert client.get(reverse("workspace:receipt", args=[ref])).status_code == 200
     matter = two_matters.matters.get(topic__code="udeservering")
     assert client.get(reverse("workspace:triage", args=[ref, matter.pk])).status_code == 200
-    for action in ["claim", "assign", "reply", "call", "request-info", "business-replied", "close", "reopen", "answer", "send-links", "forward", "callback"]:
+    for action in [
+        "claim",
+        "assign",
+        "reply",
+        "call",
+        "request-info",
+        "business-replied",
+        "close",
+        "reopen",
+        "answer",
+        "send-links",
+        "forward",
+        "callback",
+    ]:
         r = client.get(reverse("workspace:matter-action", args=[ref, matter.pk, action]))
         assert r.status_code == 200, (action, r.content[:3000])
     r = client.get(reverse("workspace:search") + "?q=restaurant")
