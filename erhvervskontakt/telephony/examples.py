@@ -12,8 +12,8 @@ from erhvervskontakt.catalogue.models import Topic
 from erhvervskontakt.telephony.models import AfterMessage, Hours, Menu, MenuNode, NodeKind
 
 CALLBACK_PROMPT = (
-    "Tast dit telefonnummer og afslut med firkant. "
-    "Tast kun firkant, hvis vi skal ringe til det nummer, du ringer fra."
+    "Tast 1, hvis vi skal ringe til det nummer, du ringer fra. "
+    "Vil du ringes op på et andet nummer, så tast det og afslut med firkant."
 )
 
 
@@ -64,8 +64,8 @@ def build_example_menu(*, code: str, area_topic: Topic, licence_topic: Topic, nu
         after_message=AfterMessage.BACK,
     )  # fmt: skip
     node(root, "3", NodeKind.CALLBACK, "Ring mig op", CALLBACK_PROMPT,
-         "Type your phone number and finish with hash. "
-         "Press only hash to be called on the number you call from.",
+         "Press 1 to be called on the number you are calling from, "
+         "or type another number and finish with hash.",
          topic=callback_topic)  # fmt: skip
     node(root, "0", NodeKind.CONTACT_CENTRE, "Vejledning")
     closed = node(

@@ -27,6 +27,7 @@ from erhvervskontakt.telephony.models import AfterMessage, Hours, Menu, MenuNode
 
 PLAY, CHOOSE, CALLBACK = "play", "choose", "callback"
 CALLBACK_EXTRA_SECONDS = 5  # typing a phone number takes longer than pressing one digit
+OWN_NUMBER_KEY = "1"  # in a callback step: call me on the number I am calling from
 
 
 @dataclass(frozen=True)
@@ -230,11 +231,15 @@ def take_callback_number(
     timeout: bool = False,
     moment: dt.datetime | None = None,
 ) -> Result:
-    """The caller typed a number ending with '#' (or just '#': call me on this number)."""
+    """The caller typed a number ending with '#', or '1' for "call me on the number I call from".
+
+    ('#' alone means the same for platforms that report an empty entry; Twilio treats it as none.)
+    """
     lang = _lang(lang)
     if timeout:
         return _retry(node, attempt=attempt, lang=lang, hours=hours, notice="no_input")
-    number = valid_callback_number(digits) if (digits or "").strip("#") else caller_number(caller)
+    typed = (digits or "").strip().strip("#")
+    number = caller_number(caller) if typed in ("", OWN_NUMBER_KEY) else valid_callback_number(typed)
     if not number:
         return _retry(node, attempt=attempt, lang=lang, hours=hours, notice="invalid")
     window = callback_window(moment or clock.now())
