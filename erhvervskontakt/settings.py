@@ -382,3 +382,7 @@ CAPACITY_SIMULATION_MAX_CALLS = env.integer("CAPACITY_SIMULATION_MAX_CALLS", 400
 CAPACITY_SIMULATION_SECONDS = env.integer("CAPACITY_SIMULATION_SECONDS", 5, minimum=1, maximum=60)
 # Forecasts and their back-tests are cached by the value of their inputs for this long (seconds).
 CAPACITY_FORECAST_CACHE_SECONDS = env.integer("CAPACITY_FORECAST_CACHE_SECONDS", 6 * 3600, minimum=0)
+# Reporting (docs/reporting.md). How often the dashboard refreshes its figures (seconds).
+REPORTING_DASHBOARD_REFRESH_SECONDS = env.integer("REPORTING_DASHBOARD_REFRESH_SECONDS", 30, minimum=10)
+# Email managers last month's service goals in the first days of each month (through the outbox).
+REPORTING_MONTHLY_GOAL_REPORT = env.boolean("REPORTING_MONTHLY_GOAL_REPORT", True)

@@ -25,8 +25,9 @@ NAV_ITEMS = [
     NavItem("workspace:search", _("Search inquiries"),
             frozenset({Role.AGENT, Role.CASEWORKER, Role.UNIT_CONTACT, Role.MANAGER})),
     NavItem("reporting:dashboard", _("Dashboard"), frozenset({Role.MANAGER, Role.UNIT_CONTACT})),
-    NavItem("reporting:report", _("Reports"), frozenset({Role.MANAGER})),
+    NavItem("reporting:report", _("Reports"), frozenset({Role.MANAGER, Role.UNIT_CONTACT})),
     NavItem("capacity:plan", _("Capacity plan"), frozenset({Role.MANAGER})),
+    NavItem("telephony:statistics", _("Call statistics"), frozenset({Role.MANAGER})),
     NavItem("telephony:simulator", _("IVR simulator"), frozenset({Role.CONTENT_EDITOR, Role.ADMINISTRATOR})),
     NavItem("admin:index", _("Administration"), frozenset({Role.CONTENT_EDITOR, Role.ADMINISTRATOR})),
 ]

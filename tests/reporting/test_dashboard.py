@@ -82,7 +82,8 @@ def test_a_manager_filters_by_department(client, story, wednesday):
     page = client.get(reverse("reporting:dashboard"), {"department": story.org.kff.pk})
     assert page.status_code == 200
     assert [line.unit.code for line in page.context["board"].units] == ["kff-bevilling"]
-    assert f'hx-get="/reporting/live/?department={story.org.kff.pk}"' in page.content.decode()
+    live = reverse("reporting:dashboard-live")
+    assert f'hx-get="{live}?department={story.org.kff.pk}"' in page.content.decode()
 
 
 def test_a_unit_contact_person_sees_their_own_unit(client, story, wednesday):

@@ -17,8 +17,8 @@ from erhvervskontakt.reporting.scope import restrict
 from erhvervskontakt.reporting.views.common import report_form
 
 PAGE_SIZE = 50
-# The workspace's inquiry page, when the workspace provides one under one of these names.
-INQUIRY_URL_NAMES = ("workspace:inquiry", "workspace:inquiry-detail", "workspace:inquiry_detail")
+# The workspace's inquiry page (by reference); references are plain text if it is not installed.
+INQUIRY_URL_NAME = "workspace:inquiry"
 
 
 def visible(user, rows, level: str):
@@ -44,13 +44,11 @@ def _select(rows, level: str):
 
 
 def inquiry_url_name() -> str | None:
-    for name in INQUIRY_URL_NAMES:
-        try:
-            reverse(name, args=[1])
-        except NoReverseMatch:
-            continue
-        return name
-    return None
+    try:
+        reverse(INQUIRY_URL_NAME, args=["EK-2000-000001"])
+    except NoReverseMatch:
+        return None
+    return INQUIRY_URL_NAME
 
 
 @login_required

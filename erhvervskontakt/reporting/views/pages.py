@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -19,8 +20,6 @@ from erhvervskontakt.reporting import definitions, layout, periods
 from erhvervskontakt.reporting.report import comparison
 from erhvervskontakt.reporting.scope import can_use_dashboard
 from erhvervskontakt.reporting.views.common import build_from_form, report_form
-
-REFRESH_SECONDS = 30
 
 
 class DashboardForm(django_forms.Form):
@@ -53,7 +52,7 @@ def _dashboard_context(request) -> dict:
         "form": form,
         "board": board,
         "own_unit": own_unit,
-        "refresh_seconds": REFRESH_SECONDS,
+        "refresh_seconds": settings.REPORTING_DASHBOARD_REFRESH_SECONDS,
         "live_query": urlencode(scope_params),
     }
 
