@@ -186,7 +186,10 @@ class MenuNode(Localized, models.Model):
     prompt_da = models.TextField(
         _("what the caller hears (Danish)"),
         blank=True,
-        help_text=_("Read aloud by the platform. For a menu: name every choice and its digit."),
+        help_text=_(
+            "Read aloud by the platform. For a menu: name every choice and its digit. For a callback: "
+            "ask the caller to press 1 for the number they call from, or to type another ending with #."
+        ),
     )
     prompt_en = models.TextField(_("what the caller hears (English)"), blank=True)
     audio = models.FileField(
