@@ -36,8 +36,20 @@
     form.addEventListener("change", function () { update(form); });
   });
 
+  // The error summary takes focus so screen readers announce it; its links move focus to the
+  // field itself (a plain #anchor would only scroll).
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      target.focus();
+      target.scrollIntoView({ block: "center" });
+    });
+  }
 
   document.querySelectorAll("[data-ek-print]").forEach(function (button) {
     button.hidden = false;
