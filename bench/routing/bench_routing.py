@@ -84,14 +84,17 @@ def build_model(topics_dir, extra_paths, tsv, config=None, field_weights=None, u
     gc.collect()
     rss0 = rss_mb()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     model = engine.train_from_topic_docs(docs, extra, seed=seed, config=config, field_weights=field_weights)
     train_s = time.perf_counter() - t0
+    train_cpu = time.process_time() - c0
     rss1 = rss_mb()
     return model, {
         "yaml_topics": n_yaml,
         "stand_in_topics": len(docs) - n_yaml,
         "extra_examples": len(extra),
         "train_seconds": round(train_s, 2),
+        "train_cpu_seconds": round(train_cpu, 2),
         "train_rss_growth_mb": round(rss1 - rss0, 1),
     }
 
@@ -101,10 +104,13 @@ def detailed(model, rows, depts):
     preds = {}
     results = {}
     times = []
+    cpu = []
     for r in rows:
+        c0 = time.thread_time()
         t0 = time.perf_counter()
         res = model.route(r["text"])
         times.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
         preds[r["id"]] = res.topics
         results[r["id"]] = res
     m = engine.evaluate(model, rows, depts, predictions=preds)
@@ -143,7 +149,51 @@ def detailed(model, rows, depts):
     ]
     for k in ("top1", "top3", "dept", "multi"):
         m[k] = round(m[k], 3)
+    m["median_cpu_ms"] = round(statistics.median(cpu) * 1000, 2)
+    m["p95_cpu_ms"] = round(sorted(cpu)[int(0.95 * (len(cpu) - 1))] * 1000, 2)
     return m, preds, times
+
+
+_SERVING_PROBE = r"""
+import json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+r0 = rss()
+from erhvervskontakt.routing import engine
+r1 = rss()
+with open(sys.argv[2], "rb") as f:
+    blob = f.read()
+model = engine.RoutingModel.from_bytes(blob)
+del blob
+r2 = rss()
+with open(sys.argv[3], encoding="utf-8") as f:
+    texts = [json.loads(line)["text"] for line in f if line.strip()]
+for t in texts:
+    model.route(t)
+r3 = rss()
+print(json.dumps({"python_mb": round(r0, 1), "after_import_mb": round(r1, 1),
+                  "model_loaded_mb": round(r2 - r1, 1), "after_routing_mb": round(r3, 1),
+                  "model_and_caches_mb": round(r3 - r1, 1)}))
+"""
+
+
+def serving_memory(blob: bytes, texts_path: str) -> dict | None:
+    """RSS of a fresh process that imports the engine, loads the model and routes the given texts."""
+    with tempfile.NamedTemporaryFile(suffix=".bin", delete=False) as f:
+        f.write(blob)
+        path = f.name
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", _SERVING_PROBE, ROOT, path, texts_path],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr[-500:]}
+    finally:
+        os.unlink(path)
 
 
 def run_score_py(score_py, gold_path, preds):
@@ -227,6 +277,8 @@ def main(argv=None):
     info["process_rss_mb"] = round(rss_mb(), 1)
     info["metadata"] = {k: v for k, v in loaded.metadata.items() if k != "config"}
     depts = {c: m.get("department", "") for c, m in loaded.topics_meta.items()}
+    if os.path.exists(a.heldout):
+        info["serving_memory"] = serving_memory(blob, a.heldout)
 
     out = {"date": time.strftime("%Y-%m-%d %H:%M"), "build": info, "config": json.loads(a.config)}
     all_times = []

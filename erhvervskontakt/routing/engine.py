@@ -13,8 +13,8 @@ Design (see ``bench/routing/bench_routing.py`` for the measurements behind the d
   (weighted by how specific it is to one topic).
 * Multi-matter: the text is also split into sentences/clauses; each is routed and a topic's best
   clause score is mixed into the ranking, so every matter of a long email reaches the top of the list.
-* Confidence: the top probability and its margin mapped to P(correct) by a logistic calibration fitted
-  on cross-validated predictions of the training phrasings.
+* Confidence: Platt scaling of the top probability (sigmoid of a·logit(p)+c), fitted on
+  cross-validated predictions of the training phrasings.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import os
 import pickle
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -62,7 +63,7 @@ class RouteResult:
     matters: list[str]  # topics judged present (multi-matter), best first
     is_external: bool  # the top topic is a state matter (EXT)
     department: str = ""  # department code of the top topic
-    needs_triage: bool = False  # nothing judged present with enough confidence: manual triage
+    needs_triage: bool = False  # confidence below the triage threshold (and not a clear multi-matter text)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -76,15 +77,17 @@ class EngineConfig:
     word_weight: float = 1.0
     char_weight: float = 1.0
     char_ngram: tuple[int, int] = (2, 5)
-    char_min_df: int = 1
-    keyword_boost: float = 2.0
+    char_min_df: int = 3
+    keyword_boost: float = 0.0  # measured: keywords are already training rows; a boost double-counts
     segment_mix: float = 0.35
-    triage_threshold: float = 0.35
-    multi_threshold: float = 0.25
+    triage_threshold: float = 0.6
+    multi_threshold: float = 0.35
     max_iter: int = 300
+    solver: str = "lr"  # "lr" multinomial logistic regression | "svm" linear SVM (liblinear) | "sgd"
+    svm_scale: float = 4.0  # logits = svm_scale × SVM decision values (svm/sgd solvers)
     source_weights: dict[str, float] = field(default_factory=lambda: {"staff": 1.5})
     calibrate: bool = True
-    calibration_folds: int = 3
+    calibration_folds: int = 2
 
 
 # Weight of each catalogue field when the topic YAML files are turned into training examples.
@@ -196,16 +199,21 @@ class _Featurizer:
 
     # analysis -------------------------------------------------------------------------------
     def analyse(self, text: str, is_email: bool | None = None):
-        pairs = tx.analyse_pairs(text, self.vocab, is_email=is_email)
-        toks = [t for t, _ in pairs]
-        return pairs, self.word_feats(toks), self.char_feats(toks)
+        triples = tx.analyse_pairs(text, self.vocab, is_email=is_email)
+        main = [t for t, _, part in triples if not part]
+        parts = [t for t, _, part in triples if part]
+        return triples, self.word_feats(main, parts), self.char_feats(main)
 
     @staticmethod
-    def word_feats(toks: list[str]) -> list[str]:
+    def word_feats(toks: list[str], parts: Sequence[str] = ()) -> list[str]:
+        """Stemmed unigrams and bigrams of the text's words, plus unigrams of compound parts."""
         stems = [tx.stem(t) for t in toks]
-        return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+        return (
+            stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)] + [tx.stem(t) for t in parts]
+        )
 
     def char_feats(self, toks: list[str]) -> list[str]:
+        """Character n-grams within each word (padded with spaces) of the loose spelling."""
         out = []
         nmin, nmax = self.nmin, self.nmax
         for t in toks:
@@ -236,32 +244,55 @@ class _Featurizer:
         self.char_idf = cv.idf_.astype(np.float32)
         self.n_word = len(self.word_index)
         self.n_features = self.n_word + len(self.char_index)
+        # Specificity of a text = idf of its most specific known word (unigrams only), in [0, 1].
+        uni = np.zeros(self.n_word, dtype=np.float32)
+        for f, j in self.word_index.items():
+            if " " not in f:
+                uni[j] = self.word_idf[j]
+        self.unigram_idf = uni / (uni.max() or 1.0)
         return sparse.hstack([xw * self.word_weight, xc * self.char_weight]).tocsr()
 
     # fast transform -------------------------------------------------------------------------
     def _vec(self, feats: list[str], index: dict, idf: np.ndarray, offset: int, scale: float):
-        counts: dict[int, int] = {}
-        for f in feats:
-            j = index.get(f)
+        """Sublinear-tf × idf, L2-normalised, scaled: the same values TfidfVectorizer produces."""
+        counts = Counter(feats)
+        cols, tfs = [], []
+        get = index.get
+        for f, n in counts.items():
+            j = get(f)
             if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if not counts:
-            return [], []
-        cols = list(counts)
-        vals = np.array([1.0 + math.log(counts[j]) for j in cols], dtype=np.float64) * idf[cols]
+                cols.append(j)
+                tfs.append(n)
+        if not cols:
+            return np.zeros(0, np.int64), np.zeros(0)
+        idx = np.asarray(cols, dtype=np.int64)
+        vals = (1.0 + np.log(np.asarray(tfs, dtype=np.float64))) * idf[idx]
         vals *= scale / (np.sqrt((vals * vals).sum()) or 1.0)
-        return [c + offset for c in cols], vals.tolist()
+        return idx + offset, vals
+
+    def row(self, w: list[str], c: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """One text's feature vector as (column indices, values)."""
+        i1, v1 = self._vec(w, self.word_index, self.word_idf, 0, self.word_weight)
+        i2, v2 = self._vec(c, self.char_index, self.char_idf, self.n_word, self.char_weight)
+        return np.concatenate([i1, i2]), np.concatenate([v1, v2])
+
+    def specificity(self, idx: np.ndarray) -> float:
+        w = idx[idx < self.n_word]
+        return float(self.unigram_idf[w].max()) if len(w) else 0.0
 
     def transform_feats(self, feats: Sequence[tuple[list[str], list[str]]]) -> sparse.csr_matrix:
         indptr, indices, data = [0], [], []
         for w, c in feats:
-            i1, v1 = self._vec(w, self.word_index, self.word_idf, 0, self.word_weight)
-            i2, v2 = self._vec(c, self.char_index, self.char_idf, self.n_word, self.char_weight)
-            indices.extend(i1 + i2)
-            data.extend(v1 + v2)
-            indptr.append(len(indices))
+            idx, vals = self.row(w, c)
+            indices.append(idx)
+            data.append(vals)
+            indptr.append(indptr[-1] + len(idx))
         return sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
+            (
+                np.concatenate(data).astype(np.float32) if data else np.zeros(0, np.float32),
+                np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, np.int32),
+                indptr,
+            ),
             shape=(len(feats), self.n_features),
         )
 
@@ -282,7 +313,7 @@ class _KeywordMatcher:
             if code not in topic_index:
                 continue
             for p in items:
-                toks = tx.analyse(p, vocab, is_email=False)
+                toks = tx.analyse(p, vocab, is_email=False)  # without compound parts
                 stems = tuple(tx.stem(t) for t in toks)
                 if not stems or (len(stems) == 1 and len(stems[0]) < 3):
                     continue
@@ -297,22 +328,44 @@ class _KeywordMatcher:
         self.max_len = max((len(k) for k in self.table), default=1)
         self.n_topics = n
 
-    def match(self, stems: list[str]) -> tuple[np.ndarray, list[tuple[tuple[str, ...], int, int]]]:
+    def match(self, triples) -> tuple[np.ndarray, list[tuple[tuple[str, ...], int, int]]]:
+        """Keyword boost per topic and the hits (phrase, start, length) in the main-token sequence.
+
+        Phrases are looked up in the sequence of the text's words; the parts of a split compound are
+        tried only as a whole phrase (so ``udendoersservering`` matches "udendørs servering").
+        """
+        stems = []
+        part_groups: list[tuple[int, list[str]]] = []
+        for canon, _, part in triples:
+            if part:
+                if part_groups and part_groups[-1][0] == len(stems) - 1:
+                    part_groups[-1][1].append(tx.stem(canon))
+                else:
+                    part_groups.append((len(stems) - 1, [tx.stem(canon)]))
+            else:
+                stems.append(tx.stem(canon))
         boost = np.zeros(self.n_topics)
         hits = []
         seen = set()
+
+        def hit(key, i, L):
+            v = self.table.get(key)
+            if v is None or key in seen:
+                return
+            seen.add(key)
+            topics, w = v
+            w = w * (1.0 + 0.5 * (L - 1))  # longer phrases are stronger evidence
+            for t in topics:
+                boost[t] += w
+            hits.append((key, i, L))
+
         for i in range(len(stems)):
             for L in range(min(self.max_len, len(stems) - i), 0, -1):
-                key = tuple(stems[i : i + L])
-                v = self.table.get(key)
-                if v is not None and key not in seen:
-                    seen.add(key)
-                    topics, w = v
-                    # Longer phrases are stronger evidence.
-                    w = w * (1.0 + 0.5 * (L - 1))
-                    for t in topics:
-                        boost[t] = max(boost[t], 0.0) + w
-                    hits.append((key, i, L))
+                hit(tuple(stems[i : i + L]), i, L)
+        matched_at = {i for _, i, L in hits if L == 1}
+        for i, group in part_groups:
+            if len(group) >= 2 and i >= 0 and i not in matched_at:
+                hit(tuple(group), i, 1)
         return np.minimum(boost, 2.5), hits
 
 
@@ -336,43 +389,39 @@ class RoutingModel:
         self.topics: list[str] = topics
         self.topics_meta: dict[str, dict] = topics_meta
         self.matcher: _KeywordMatcher = matcher
-        self.calib = calib  # (a, b_margin, c) for sigmoid(a*p + b*margin + c), or None
+        self.calib = calib  # (a, b, c): see _confidence; None = the top probability itself
         self.config: EngineConfig = cfg
         self.metadata: dict = metadata
         self._ext = np.array([bool(topics_meta.get(t, {}).get("external")) for t in topics])
 
     # -- core scoring ----------------------------------------------------------------------------
-    def _logits(self, X: sparse.csr_matrix) -> np.ndarray:
-        return np.asarray(X @ self.W) + self.b
-
-    def _score_texts(self, texts_feats):
-        X = self.featurizer.transform_feats([(w, c) for w, c in texts_feats])
-        return self._logits(X), X
+    def _row_logits(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        if len(idx) == 0:
+            return self.b.astype(np.float64).copy()
+        return vals @ self.W[idx] + self.b
 
     def _probabilities(self, text: str):
         """Final topic distribution for ``text`` plus what the explanation needs."""
         fz = self.featurizer
         is_email = "\n" in text.strip() or len(text) > 280
         body = tx.strip_email(text) if is_email else text
-        pairs, wf, cf = fz.analyse(body, is_email=False)
-        stems = [tx.stem(t) for t, _ in pairs]
-        segs = tx.segments(body) if len(stems) >= 6 else []
+        triples, wf, cf = fz.analyse(body, is_email=False)
+        n_words = sum(1 for _, _, part in triples if not part)
+        segs = tx.segments(body) if n_words >= 6 else []
         if len(segs) < 2:
             segs = []
-        feats = [(wf, cf)]
-        seg_stems = []
-        for s in segs:
-            p2, w2, c2 = fz.analyse(s, is_email=False)
-            feats.append((w2, c2))
-            seg_stems.append([tx.stem(t) for t, _ in p2])
-        X = fz.transform_feats(feats)
-        logits = self._logits(X)
         kb = self.config.keyword_boost
-        boost, hits = self.matcher.match(stems)
-        logits[0] += kb * boost
-        for i, ss in enumerate(seg_stems, start=1):
-            logits[i] += kb * self.matcher.match(ss)[0]
-        probs = _softmax(logits)
+        idx, vals = fz.row(wf, cf)
+        hits: list = []
+        logits = [self._row_logits(idx, vals)]
+        if kb:
+            boost, hits = self.matcher.match(triples)
+            logits[0] = logits[0] + kb * boost
+        for s in segs:
+            t2, w2, c2 = fz.analyse(s, is_email=False)
+            lg = self._row_logits(*fz.row(w2, c2))
+            logits.append(lg + kb * self.matcher.match(t2)[0] if kb else lg)
+        probs = _softmax(np.vstack(logits))
         p_whole = probs[0]
         if segs:
             seg_max = probs[1:].max(axis=0)
@@ -382,31 +431,43 @@ class RoutingModel:
         else:
             seg_max = None
             p = p_whole
-        return p, p_whole, seg_max, X[0], pairs, hits
+        return p, p_whole, seg_max, (idx, vals), triples, hits, fz.specificity(idx)
 
-    def _confidence(self, p_sorted: np.ndarray) -> float:
-        top = float(p_sorted[0])
-        margin = float(p_sorted[0] - p_sorted[1]) if len(p_sorted) > 1 else top
+    def _confidence(self, p_sorted: np.ndarray, specificity: float = 1.0) -> float:
+        """Calibrated P(top topic is right): sigmoid(a · logit(p_top) + b · specificity + c).
+
+        Monotone in the top probability; ``specificity`` (idf of the most specific known word, 0–1)
+        lowers the confidence of texts made only of generic words ("tilladelse", "hjælp").
+        """
+        top = min(max(float(p_sorted[0]), 1e-6), 1 - 1e-6)
         if self.calib is None:
             return top
-        a, bm, c = self.calib
-        return float(1.0 / (1.0 + math.exp(-(a * top + bm * margin + c))))
+        a, b, c = self.calib
+        return float(1.0 / (1.0 + math.exp(-(a * math.log(top / (1 - top)) + b * specificity + c))))
 
-    def _explain(self, x_row: sparse.csr_matrix, topic_idx: int, pairs, hits, limit: int = 6) -> list[str]:
+    def _explain(self, x_row, topic_idx: int, pairs, hits, limit: int = 6) -> list[str]:
+        """Words of the text with the largest positive contribution to the top topic's score."""
         fz = self.featurizer
+        idx, vals = x_row
         contrib: dict[str, float] = {}
         # Map keys back to what the business wrote.
         stem_to_surface: dict[str, str] = {}
         canon_to_surface: dict[str, str] = {}
-        for canon, surface in pairs:
+        for canon, surface, _ in pairs:
             stem_to_surface.setdefault(tx.stem(canon), surface)
             canon_to_surface.setdefault(canon, surface)
         inv_word = getattr(fz, "_inv_word", None)
         if inv_word is None:
             inv_word = fz._inv_word = {v: k for k, v in fz.word_index.items()}
-        w_col = self.W[:, topic_idx]
-        for j, v in zip(x_row.indices, x_row.data, strict=False):
-            c = float(v) * float(w_col[j])
+            fz._inv_char = {v: k for k, v in fz.char_index.items()}
+        inv_char = fz._inv_char
+        c_all = vals * self.W[idx, topic_idx] if len(idx) else np.zeros(0)
+        # Which words contain each character n-gram (built once for this text).
+        owners: dict[str, list[str]] = {}
+        for canon, surface in canon_to_surface.items():
+            for g in set(fz.char_feats([canon])):
+                owners.setdefault(g, []).append(surface)
+        for j, c in zip(idx.tolist(), c_all.tolist(), strict=False):
             if c <= 0:
                 continue
             if j < fz.n_word:
@@ -414,22 +475,11 @@ class RoutingModel:
                     surf = stem_to_surface.get(s)
                     if surf:
                         contrib[surf] = contrib.get(surf, 0.0) + c
-        # Character n-gram evidence, attributed to the words that contain the n-gram.
-        inv_char = getattr(fz, "_inv_char", None)
-        if inv_char is None:
-            inv_char = fz._inv_char = {v: k for k, v in fz.char_index.items()}
-        squashed = {canon: f" {tx.squash(canon)} " for canon in canon_to_surface}
-        for j, v in zip(x_row.indices, x_row.data, strict=False):
-            if j < fz.n_word:
-                continue
-            c = float(v) * float(w_col[j])
-            if c <= 0:
-                continue
-            g = inv_char[j - fz.n_word]
-            owners = [canon_to_surface[k] for k, sq in squashed.items() if g in sq]
-            for o in owners:
-                contrib[o] = contrib.get(o, 0.0) + c / len(owners)
-        surf_by_pos = [s for _, s in pairs]
+            else:
+                ow = owners.get(inv_char[j - fz.n_word], ())
+                for o in ow:
+                    contrib[o] = contrib.get(o, 0.0) + c / len(ow)
+        surf_by_pos = [s for _, s, part in pairs if not part]
         for key, i, L in hits:
             if topic_idx in self.matcher.table[key][0]:
                 words = " ".join(dict.fromkeys(surf_by_pos[i : i + L]))
@@ -456,11 +506,11 @@ class RoutingModel:
         """Rank the topics for ``text``. Returns at least ``min(5, n_topics)`` topics."""
         tt = self.config.triage_threshold if triage_threshold is None else triage_threshold
         mt = self.config.multi_threshold if multi_threshold is None else multi_threshold
-        p, p_whole, seg_max, x_row, pairs, hits = self._probabilities(text or "")
+        p, p_whole, seg_max, x_row, pairs, hits, specificity = self._probabilities(text or "")
         order = np.argsort(-p, kind="stable")
         k = max(min(k, len(order)), min(5, len(order)))
         top = order[:k]
-        conf = self._confidence(p[order])
+        conf = self._confidence(p[order], specificity)
         codes = [self.topics[i] for i in top]
         # Matters: the top topic when the engine is sure enough, and every topic whose evidence (its
         # probability, or for split texts the mean of that and its best clause probability) clears the
@@ -476,13 +526,14 @@ class RoutingModel:
         top_code = codes[0]
         return RouteResult(
             topics=codes,
-            scores=[float(round(p[i], 6)) for i in top],
+            scores=np.round(p[top], 6).tolist(),
             confidence=round(conf, 4),
             explanation=explanation,
             matters=matters,
             is_external=bool(self._ext[order[0]]),
             department=self.topics_meta.get(top_code, {}).get("department", ""),
-            needs_triage=not matters,
+            # Unsure of the top topic and no clear set of several matters: an agent decides.
+            needs_triage=not matters or (conf < tt and len(matters) < 2),
         )
 
     def to_bytes(self) -> bytes:
@@ -520,50 +571,99 @@ def _data_hash(examples: Sequence[TrainingExample], topics_meta: Mapping) -> str
 
 
 def _fit_linear(X, y, w, n_topics, cfg: EngineConfig, seed: int):
-    from sklearn.linear_model import LogisticRegression
+    """Fit the linear model; returns W (n_features × n_topics, float32) and b (n_topics) as logits."""
+    present = np.unique(y)
+    if cfg.solver == "svm":
+        from sklearn.svm import LinearSVC
 
-    clf = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, random_state=seed, tol=1e-3)
-    clf.fit(X, y, sample_weight=w)
+        clf = LinearSVC(C=cfg.C / 20.0, random_state=seed, max_iter=2000, tol=1e-3)
+        clf.fit(X, y, sample_weight=w)
+        coef, intercept, scale = clf.coef_, clf.intercept_, cfg.svm_scale
+    elif cfg.solver == "sgd":
+        from sklearn.linear_model import SGDClassifier
+
+        clf = SGDClassifier(
+            loss="modified_huber", alpha=1e-5 * 20.0 / cfg.C, random_state=seed, max_iter=30, tol=1e-4
+        )
+        clf.fit(X, y, sample_weight=w)
+        coef, intercept, scale = clf.coef_, clf.intercept_, cfg.svm_scale
+    else:
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, random_state=seed, tol=1e-3)
+        clf.fit(X, y, sample_weight=w)
+        coef, intercept, scale = clf.coef_, clf.intercept_, 1.0
     W = np.zeros((X.shape[1], n_topics), dtype=np.float32)
     b = np.full(n_topics, -30.0)
-    present = clf.classes_
-    if len(present) == 2:  # binary problem: sklearn gives one column
-        W[:, present[1]] = clf.coef_[0] / 2
-        W[:, present[0]] = -clf.coef_[0] / 2
-        b[present[1]], b[present[0]] = clf.intercept_[0] / 2, -clf.intercept_[0] / 2
+    if len(present) == 2 and coef.shape[0] == 1:  # binary problem: sklearn gives one column
+        W[:, present[1]] = coef[0] / 2 * scale
+        W[:, present[0]] = -coef[0] / 2 * scale
+        b[present[1]], b[present[0]] = intercept[0] / 2 * scale, -intercept[0] / 2 * scale
     else:
-        W[:, present] = clf.coef_.T
-        b[present] = clf.intercept_
+        W[:, present] = coef.T * scale
+        b[present] = intercept * scale
     return W, b
 
 
-def _fit_calibration(X, y, w, texts_sources, n_topics, cfg: EngineConfig, seed: int):
-    """Cross-validated top probability/margin → was-the-top-right, fitted with a 2-feature logistic."""
+def _fit_calibration(
+    X, y, w, sources, n_topics, cfg: EngineConfig, seed: int, fz, W_full, b_full, unroutable: Sequence[str]
+):
+    """Confidence calibration: logistic regression of "top topic right" on logit(p_top) and specificity.
+
+    Positives and negatives come from cross-validated predictions of the whole phrasings (catalogue
+    examples and staff decisions, not keywords or names); texts that cannot be routed (greetings,
+    generic words, gibberish; ``routing/data/unroutable.txt``) are added as negatives, scored by the
+    full model. Returns (a, b, c) or None when there is too little to fit (then the confidence is the
+    top probability itself).
+    """
     from sklearn.linear_model import LogisticRegression
 
     rng = np.random.default_rng(seed)
-    # Only whole phrasings (examples/staff) are inquiries; keywords and names are not.
-    idx = np.array([i for i, s in enumerate(texts_sources) if s in ("catalogue:examples", "staff")])
+    idx = np.array([i for i, s in enumerate(sources) if s in ("catalogue:examples", "staff")])
     if len(idx) < 40 or len(set(y[idx])) < 2:
         return None
     folds = rng.integers(0, cfg.calibration_folds, size=len(idx))
     feats, labels = [], []
-    fast = EngineConfig(**{**asdict(cfg), "max_iter": min(cfg.max_iter, 150)})
+
+    def spec_rows(Xs):
+        return np.array(
+            [fz.specificity(Xs.indices[Xs.indptr[i] : Xs.indptr[i + 1]]) for i in range(Xs.shape[0])]
+        )
+
+    fast = EngineConfig(**{**asdict(cfg), "max_iter": min(cfg.max_iter, 100)})
     for f in range(cfg.calibration_folds):
         test = idx[folds == f]
         train_mask = np.ones(X.shape[0], bool)
         train_mask[test] = False
         W, b = _fit_linear(X[train_mask], y[train_mask], w[train_mask], n_topics, fast, seed)
         p = _softmax(np.asarray(X[test] @ W) + b)
-        ps = np.sort(p, axis=1)[:, ::-1]
-        feats.append(np.column_stack([ps[:, 0], ps[:, 0] - ps[:, 1]]))
+        feats.append(np.column_stack([p.max(axis=1), spec_rows(X[test])]))
         labels.append(p.argmax(axis=1) == y[test])
+    if unroutable:
+        Xu = fz.transform(list(unroutable))
+        pu = _softmax(np.asarray(Xu @ W_full) + b_full)
+        feats.append(np.column_stack([pu.max(axis=1), spec_rows(Xu)]))
+        labels.append(np.zeros(len(unroutable), bool))
     F = np.vstack(feats)
     L = np.concatenate(labels)
     if L.all() or not L.any():
         return None
-    cal = LogisticRegression(C=10.0).fit(F, L)
-    return (float(cal.coef_[0][0]), float(cal.coef_[0][1]), float(cal.intercept_[0]))
+    top = np.clip(F[:, 0], 1e-6, 1 - 1e-6)
+    F = np.column_stack([np.log(top / (1 - top)), F[:, 1]])
+    cal = LogisticRegression(C=1.0).fit(F, L)
+    a, b = float(cal.coef_[0][0]), float(cal.coef_[0][1])
+    if a <= 0:  # not monotone in the top probability: no usable signal
+        return None
+    return (a, max(b, 0.0), float(cal.intercept_[0]))
+
+
+def default_unroutable() -> list[str]:
+    """The shipped texts that need manual triage (``routing/data/unroutable.txt``)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "unroutable.txt")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [ln.strip() for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
 
 
 def train(
@@ -573,6 +673,7 @@ def train(
     seed: int = 0,
     keywords: Mapping[str, list[str]] | None = None,
     config: EngineConfig | None = None,
+    unroutable: Sequence[str] | None = None,
 ) -> RoutingModel:
     """Train a :class:`RoutingModel`.
 
@@ -580,7 +681,8 @@ def train(
     ranked (topics without examples get a very low score). ``keywords`` (topic → phrases) feeds the
     keyword matcher; when omitted, examples whose source ends in ``keywords`` or ``synonyms`` are used.
     Each example's weight is multiplied by ``config.source_weights`` for its source (staff decisions
-    count 1.5× by default).
+    count 1.5× by default). ``unroutable`` are texts that need manual triage, used only to calibrate
+    the confidence (default: the shipped ``routing/data/unroutable.txt``).
     """
     t0 = time.perf_counter()
     cfg = config or EngineConfig()
@@ -608,7 +710,19 @@ def train(
         keywords = kw
     matcher = _KeywordMatcher(keywords, vocab, tindex)
     calib = (
-        _fit_calibration(X, y, sw, [e.source for e in examples], len(topics), cfg, seed)
+        _fit_calibration(
+            X,
+            y,
+            sw,
+            [e.source for e in examples],
+            len(topics),
+            cfg,
+            seed,
+            fz,
+            W,
+            b,
+            default_unroutable() if unroutable is None else unroutable,
+        )
         if cfg.calibrate
         else None
     )

@@ -78,8 +78,8 @@ _GREETING_RE = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_RE = re.compile(
-    r"^\s*(med )?(venlig(e|ste)?|de bedste|bedste|mange|kaerlig|kærlig|god) ?hilsen?(er)?\b"
-    r"|^\s*(mvh|vh|m\.v\.h\.?|hilsen|hilsner)\b"
+    r"^\s*(med )?(venlig(e|ste)?|de bedste|bedste|mange|kaerlig|kærlig|god|varm(e)?) ?hils(en|ner|ener)\b"
+    r"|^\s*(mvh|vh|m\.v\.h\.?|hilsen|hilsner|hej hej|ha' en god dag|hav en god dag)\b"
     r"|^\s*(kind|best|warm|warmest)( regards| wishes)?\b[ ,!.]*\w*\s*$"
     r"|^\s*(regards|cheers|sincerely|yours (sincerely|faithfully|truly))\b"
     r"|^\s*(many thanks|thanks|thank you|tak)( (in advance|for (hjaelpen|hjælpen|your help)|"
@@ -253,6 +253,12 @@ class Vocabulary:
         self.variants = variants
         self.fuzzy_cutoff = fuzzy_cutoff
         self._choices = sorted(w for w in counts if len(w) >= 4 and not w.isdigit())
+        # Candidates for typo repair by token length: fuzz.ratio >= ~84 is impossible for words whose
+        # lengths differ by more than about a sixth, so only those are compared.
+        by_len: dict[int, list[str]] = {}
+        for w in self._choices:
+            by_len.setdefault(len(w), []).append(w)
+        self._by_len = by_len
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def __getstate__(self):
@@ -260,25 +266,45 @@ class Vocabulary:
         state["_cache"] = {}
         return state
 
-    def _split(self, tok: str) -> tuple[str, ...]:
+    def _split(self, tok: str, *, head_only: bool = False) -> tuple[str, ...]:
+        """Split a compound into two known words (left may end in a linking -s-/-e-).
+
+        With ``head_only`` the left part may be unknown when the right part (the head, which carries
+        the meaning of a Danish compound) is a known word of at least four letters:
+        ``overskudsjord`` → ``overskuds`` + ``jord``.
+        """
         best: tuple[str, ...] = ()
         best_score = 0
         words = self.words
+        variants = self.variants
         for i in range(3, len(tok) - 2):
             left, right = tok[:i], tok[i:]
-            if right not in words and self.variants.get(right) is None:
+            right = variants.get(right, right)
+            if right not in words:
                 continue
-            right = self.variants.get(right, right)
             cands = [left]
             if left.endswith(("s", "e")) and len(left) > 3:
                 cands.append(left[:-1])
             for lc in cands:
-                lc = self.variants.get(lc, lc)
+                lc = variants.get(lc, lc)
                 if lc in words and len(lc) >= 3:
-                    score = min(len(lc), len(right))
-                    if score > best_score:
-                        best, best_score = (lc, right), score
+                    score = min(len(lc), len(right)) + 10
+                elif head_only and len(right) >= 4 and len(lc) >= 3 and right not in STOPWORDS:
+                    score = len(right)  # prefer the longest known head
+                else:
+                    continue
+                if score > best_score:
+                    best, best_score = (lc, right), score
         return best
+
+    def _candidates(self, n: int) -> list[str]:
+        if not hasattr(self, "_by_len"):  # models pickled before the length index existed
+            return self._choices
+        d = max(1, round(n * 0.17))
+        out: list[str] = []
+        for L in range(n - d, n + d + 1):
+            out.extend(self._by_len.get(L, ()))
+        return out
 
     def canon(self, tok: str) -> tuple[str, ...]:
         """Canonical token(s) for one folded token: the repaired word, plus compound parts if any."""
@@ -296,16 +322,21 @@ class Vocabulary:
             out = (self.variants[tok],)
         else:
             parts = self._split(tok) if len(tok) >= 7 else ()
+            head_parts = self._split(tok, head_only=True) if len(tok) >= 8 and not parts else ()
             fixed = None
             if len(tok) >= 5 and self._choices:
                 cutoff = self.fuzzy_cutoff if len(tok) >= 7 else max(self.fuzzy_cutoff, 88.0)
-                m = process.extractOne(tok, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+                m = process.extractOne(
+                    tok, self._candidates(len(tok)), scorer=fuzz.ratio, score_cutoff=cutoff
+                )
                 if m is not None:
                     fixed = m[0]
             if fixed and (not parts or m[1] >= 90):
                 out = (fixed,)
             elif parts:
                 out = (tok, *parts)
+            elif head_parts:
+                out = (tok, *head_parts)
             else:
                 out = (tok,)
         if len(self._cache) < 100_000:
@@ -315,34 +346,35 @@ class Vocabulary:
 
 def analyse_pairs(
     text: str, vocab: Vocabulary | None = None, *, is_email: bool | None = None
-) -> list[tuple[str, str]]:
-    """(canonical token, surface word) pairs of the content words of ``text``.
+) -> list[tuple[str, str, bool]]:
+    """(canonical token, surface word, is_compound_part) triples for the content words of ``text``.
 
     The surface word is the word as written (lowercased, æ/ø/å kept) so that explanations can show
-    ``udendørsservering`` rather than its folded key. Emails are stripped of greeting and signature
-    first (``is_email=None`` decides from the text: several lines or longer than 280 characters).
+    ``udendørsservering`` rather than its folded key. Parts of a split compound follow the compound
+    with ``is_compound_part=True``. Emails are stripped of greeting and signature first
+    (``is_email=None`` decides from the text: several lines or longer than 280 characters).
     """
     if is_email is None:
         is_email = "\n" in text.strip() or len(text) > 280
     if is_email:
         text = strip_email(text)
     low = _NOISE_RE.sub(" ", unicodedata.normalize("NFKC", text).lower())
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, bool]] = []
     for m in re.finditer(r"§\s?\d+|[^\W_]+(?:-[^\W_]+)*", low):
         surface = m.group(0)
         for tok in content_tokens(tokenize(fold(surface))):
             if vocab is None:
-                out.append((tok, surface))
+                out.append((tok, surface, False))
                 continue
-            for c in vocab.canon(tok):
+            for j, c in enumerate(vocab.canon(tok)):
                 if c not in STOPWORDS:
-                    out.append((c, surface))
+                    out.append((c, surface, j > 0))
     return out
 
 
 def analyse(text: str, vocab: Vocabulary | None = None, *, is_email: bool | None = None) -> list[str]:
-    """Folded, repaired content tokens of ``text`` (not stemmed). Emails are stripped first."""
-    return [t for t, _ in analyse_pairs(text, vocab, is_email=is_email)]
+    """Folded, repaired content tokens of ``text`` (not stemmed; compound parts excluded)."""
+    return [t for t, _, part in analyse_pairs(text, vocab, is_email=is_email) if not part]
 
 
 _SENT_RE = re.compile(r"(?<=[.!?;:])\s+|\n+")

@@ -182,3 +182,25 @@ def test_examples_from_topics_weights_fields(fixture_topics):
     names = [e for e in ex if e.source == "catalogue:name"]
     assert names and all(e.weight == engine.FIELD_WEIGHTS["name"] for e in names)
     assert any(e.source == "catalogue:keywords" and e.text == "a-skilt" for e in ex)
+
+
+@pytest.mark.parametrize("vague", ["", "Hej", "???", "asdfgh qwerty"])
+def test_vague_or_empty_text_goes_to_manual_triage(fixture_model, vague):
+    r = fixture_model.route(vague)
+    assert r.needs_triage
+    assert r.confidence < fixture_model.config.triage_threshold
+    assert len(r.topics) >= 5  # still ranked, as suggestions for the agent
+
+
+def test_confidence_is_calibrated_and_monotone(fixture_model):
+    assert fixture_model.calib is not None
+    a, b, _ = fixture_model.calib
+    assert a > 0 and b >= 0
+    lo = fixture_model._confidence(engine.np.array([0.3, 0.2]), 0.5)
+    hi = fixture_model._confidence(engine.np.array([0.9, 0.05]), 0.5)
+    assert 0.0 <= lo < hi <= 1.0
+
+
+def test_shipped_unroutable_texts_load():
+    texts = engine.default_unroutable()
+    assert len(texts) >= 20 and "Hej" in texts and not any(t.startswith("#") for t in texts)

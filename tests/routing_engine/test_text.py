@@ -69,9 +69,17 @@ def test_strip_email_leaves_plain_text_alone():
 
 def test_analyse_drops_stopwords_and_numbers_but_keeps_surface():
     pairs = tx.analyse_pairs("Hvordan får vi udendørsservering? Ring på 12 34 56 78")
-    assert ("udendoersservering", "udendørsservering") in pairs
-    assert all(not c.isdigit() for c, _ in pairs)
-    assert "hvordan" not in [c for c, _ in pairs]
+    assert ("udendoersservering", "udendørsservering", False) in pairs
+    assert all(not c.isdigit() for c, _, _ in pairs)
+    assert "hvordan" not in [c for c, _, _ in pairs]
+    vocab = tx.Vocabulary(["udendørs", "servering"])
+    pairs = tx.analyse_pairs("udendørsservering", vocab)
+    assert pairs == [
+        ("udendoersservering", "udendørsservering", False),
+        ("udendoers", "udendørsservering", True),
+        ("servering", "udendørsservering", True),
+    ]
+    assert tx.analyse("udendørsservering", vocab) == ["udendoersservering"]
 
 
 def test_segments_split_sentences_and_long_clauses():
