@@ -73,7 +73,6 @@ def machine() -> dict:
         "cpu": cpu,
         "ram_gb": round(int(mem) / 1024 / 1024, 1),
         "python": platform.python_version(),
-        "load_before": os.getloadavg()[0],
     }
 
 
@@ -167,6 +166,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database", default="ek_mail_bench")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
 
     var = tempfile.mkdtemp(prefix="ek-mailbench-")
     os.environ.update(
@@ -260,7 +260,7 @@ def main() -> None:
     ratio = statistics.median(r["ratio"] for r in rounds)
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {**machine(), "load_after": os.getloadavg()[0]},
+        "machine": {**machine(), "load_before": load_before, "load_after": os.getloadavg()[0]},
         "messages_per_round": args.messages,
         "rounds": rounds,
         "median_fetch_rate": fetch_rate,
