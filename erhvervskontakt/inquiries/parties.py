@@ -7,6 +7,7 @@ number's check digit) and are meant to run inside the registering transaction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -54,11 +55,16 @@ def find_parties(query: str, *, limit: int = LOOKUP_LIMIT) -> list[Party]:
     digits = _digits(query)
     companies = Company.objects.none()
     persons = ContactPerson.objects.none()
-    if digits and len(digits) >= 6 and len(digits) >= len(query.replace(" ", "").replace("+", "")) - 2:
+    compact = re.sub(r"[\s+\-.()]", "", query)
+    if compact.isdigit() and len(digits) >= 4:
+        # Digits: a CVR number as it is typed (prefix) and, once long enough, a phone number.
         phone = normalize_phone(query)
-        by_cvr = Q(cvr=digits) if len(digits) == 8 else Q(cvr__startswith=digits)
-        companies = Company.objects.filter(by_cvr | Q(phone_normalized=phone)).order_by("name")
-        persons = ContactPerson.objects.filter(phone_normalized=phone)
+        by_key = Q(cvr=digits) if len(digits) == 8 else Q(cvr__startswith=digits) if len(digits) < 8 else Q()
+        persons = ContactPerson.objects.none()
+        if len(digits) >= 8:
+            by_key |= Q(phone_normalized=phone)
+            persons = ContactPerson.objects.filter(phone_normalized=phone)
+        companies = Company.objects.filter(by_key).order_by("name") if by_key else companies
     elif len(query) >= 2:
         companies = Company.objects.filter(name__icontains=query).order_by("name")
         persons = ContactPerson.objects.filter(Q(name__icontains=query) | Q(email__iexact=query)).order_by(

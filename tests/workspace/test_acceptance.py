@@ -101,7 +101,7 @@ def test_restaurant_owner_story(client_for, catalogue, triage_tree, business, or
         assert inquiry.reference in queue and "Udeservering på fortove og pladser" in queue
         assert "Alkoholbevilling" not in queue
         page = text_of(caseworker.get(reverse("workspace:inquiry", args=[inquiry.reference])))
-        assert "Read only: this matter is handled by Bevillingssekretariatet." in page
+        assert "Read only: this matter is handled by Licensing Secretariat." in page
         assert (
             reverse("workspace:matter-action", args=[inquiry.reference, outdoor.pk, "request-info"]) in page
         )
