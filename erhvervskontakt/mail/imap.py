@@ -24,7 +24,7 @@ from imapclient import IMAPClient
 
 from erhvervskontakt.core import clock
 from erhvervskontakt.mail.config import MailboxConfig
-from erhvervskontakt.mail.ingest import IngestResult, Location, ingest, quarantine
+from erhvervskontakt.mail.ingest import IngestResult, Location, MailboxUnavailable, ingest, quarantine
 from erhvervskontakt.mail.models import InboundMessage, MailboxState, MailEvent, MailEventKind
 
 log = logging.getLogger(__name__)
@@ -197,6 +197,7 @@ def poll_mailbox(
                         f"message of {meta.get(b'RFC822.SIZE', 0)} bytes exceeds MAIL_MAX_MESSAGE_BYTES; "
                         "only its headers are kept here, the message stays on the mail server",
                         location,
+                        headers_only=True,
                     )
                 else:
                     outcome = ingest(data.get(b"BODY[]", b""), location)
@@ -231,3 +232,33 @@ def poll_mailbox(
 def poll_all(*, batch: int | None = None) -> list[PollResult]:
     """Poll every configured mailbox once (the periodic job and ``manage.py poll_mail``)."""
     return [poll_mailbox(config, batch=batch) for config in settings.MAIL_IMAP_MAILBOXES]
+
+
+def fetch_original(inbound: InboundMessage) -> bytes:
+    """Fetch a message again from its mailbox, whatever its size (retrying a headers-only quarantine).
+
+    Looks it up by UID when UIDVALIDITY is unchanged, else by Message-ID, also in the ``move:`` folder.
+    """
+    config = next((c for c in settings.MAIL_IMAP_MAILBOXES if c.name == inbound.mailbox), None)
+    if config is None:
+        raise MailboxUnavailable(f"mailbox {inbound.mailbox!r} is no longer configured")
+    try:
+        client = connect(config)
+    except Exception as exc:
+        raise MailboxUnavailable(f"cannot reach mailbox {config.name}: {exc}") from exc
+    try:
+        for folder in [config.folder] + ([config.move_to] if config.move_to else []):
+            info = client.select_folder(folder, readonly=True)
+            uids = []
+            if folder == config.folder and int(info[b"UIDVALIDITY"]) == inbound.uidvalidity and inbound.uid:
+                uids = [inbound.uid]
+            elif inbound.message_id:
+                uids = client.search(["HEADER", "Message-ID", inbound.message_id])
+            if uids:
+                for data in client.fetch(uids[:1], ["BODY.PEEK[]"]).values():
+                    if data.get(b"BODY[]"):
+                        return data[b"BODY[]"]
+        raise MailboxUnavailable(f"the message is no longer in mailbox {config.name}")
+    finally:
+        with contextlib.suppress(Exception):
+            client.logout()

@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 DUPLICATE = "duplicate"
 
 
+class MailboxUnavailable(Exception):
+    """The original cannot be fetched again from the mail server (gone, or mailbox not configured)."""
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a message was fetched: mailbox name, UIDVALIDITY, UID, and the server's arrival time."""
@@ -161,8 +165,13 @@ def quarantine(
     location: Location = Location(),
     *,
     parsed: ParsedMessage | None = None,  # noqa: B008
+    headers_only: bool = False,
 ) -> IngestResult:
-    """Keep a message that could not be processed, with the reason, for an administrator to retry."""
+    """Keep a message that could not be processed, with the reason, for an administrator to retry.
+
+    ``headers_only``: only the headers were fetched (too large); a retry fetches the whole message
+    from the mail server, where it stays.
+    """
     sha = hashlib.sha256(raw).hexdigest()
     key = dedup_key(parsed.message_id if parsed else "", sha)
     existing = InboundMessage.objects.select_for_update().filter(dedup_key=key).first()
@@ -175,6 +184,7 @@ def quarantine(
     inbound = _new_row(key, raw, location, parsed)
     inbound.status = InboundStatus.QUARANTINED
     inbound.reason = reason[:2000]
+    inbound.data = {"headers_only": headers_only} if headers_only else {}
     inbound.save(force_insert=True)
     _save_raw(inbound, raw)
     MailEvent.objects.create(
@@ -189,11 +199,19 @@ def retry(inbound: InboundMessage, *, actor=None) -> IngestResult:
     from erhvervskontakt.mail.rawstore import open_raw
 
     try:
+        full = None
+        if (inbound.data or {}).get("headers_only"):
+            from erhvervskontakt.mail.imap import fetch_original
+
+            full = fetch_original(inbound)  # the whole message, from the mail server
         with transaction.atomic():
             row = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
             if row.status != InboundStatus.QUARANTINED:
                 return IngestResult(row.status, row.pk)
-            raw = open_raw(row.raw.ciphertext)
+            if full is not None:
+                RawMessage.objects.filter(inbound=row).update(ciphertext=seal_raw(full), size=len(full))
+                row.size, row.sha256, row.data = len(full), hashlib.sha256(full).hexdigest(), {}
+            raw = full if full is not None else open_raw(row.raw.ciphertext)
             parsed = parse_message(raw)
             row.message_id = parsed.message_id
             row.sender_email = parsed.sender_email[:320]
@@ -211,7 +229,7 @@ def retry(inbound: InboundMessage, *, actor=None) -> IngestResult:
     except Exception as exc:
         if _transient(exc):
             raise
-        reason = str(exc) if isinstance(exc, Unparseable) else _reason(exc)
+        reason = str(exc) if isinstance(exc, Unparseable | MailboxUnavailable) else _reason(exc)
         with transaction.atomic():
             row = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
             row.reason = reason[:2000]

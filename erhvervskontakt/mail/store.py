@@ -136,16 +136,17 @@ def _register(
     return inquiry
 
 
-def _notify_assignees(inquiry: Inquiry, text: str) -> None:
-    """Tell caseworkers with open matters that the business wrote (the service tells waiting ones)."""
+def _assignees_to_tell(inquiry: Inquiry) -> list[str]:
+    """Caseworkers holding open matters not waiting for the business (the service tells the waiting ones).
+
+    Read before the reply is recorded: recording it resumes the waiting matters.
+    """
     emails = (
         Matter.objects.filter(inquiry=inquiry, assignee__isnull=False)
         .exclude(status__in=[MatterStatus.CLOSED, MatterStatus.AWAITING_BUSINESS])
         .values_list("assignee__email", flat=True)
     )
-    recipients = [e for e in emails if e]
-    if recipients:
-        notifications.notify_staff(recipients, inquiry, _("The business has written"), text[:2000])
+    return [e for e in emails if e]
 
 
 def apply_decision(inbound: InboundMessage, parsed: ParsedMessage) -> None:
@@ -211,6 +212,7 @@ def apply_decision(inbound: InboundMessage, parsed: ParsedMessage) -> None:
     elif decision.action == decisions.REPLY:
         inbound.status = InboundStatus.REPLY
         inbound.inquiry = decision.inquiry
+        tell = _assignees_to_tell(decision.inquiry)
         services.inquiry_business_replied(
             decision.inquiry,
             text=text or _("(no text; see the attached documents)"),
@@ -218,7 +220,8 @@ def apply_decision(inbound: InboundMessage, parsed: ParsedMessage) -> None:
             source_ref=parsed.message_id or f"sha256:{parsed.sha256}",
         )
         _store_attachments(decision.inquiry, inbound, parsed, public=True)
-        _notify_assignees(decision.inquiry, text)
+        if tell:
+            notifications.notify_staff(tell, decision.inquiry, _("The business has written"), text[:2000])
     elif decision.action == decisions.UNVERIFIED:
         inbound.status = InboundStatus.UNVERIFIED
         inbound.inquiry = decision.inquiry

@@ -11,7 +11,9 @@ from django.db import connection
 from erhvervskontakt.inquiries.models import Inquiry
 from erhvervskontakt.mail.config import parse_mailboxes
 from erhvervskontakt.mail.imap import poll_all, poll_mailbox
-from erhvervskontakt.mail.models import InboundMessage, InboundStatus, MailboxState
+from erhvervskontakt.mail.ingest import retry
+from erhvervskontakt.mail.models import InboundMessage, InboundStatus, MailboxState, RawMessage
+from erhvervskontakt.mail.rawstore import open_raw
 from tests.mail.conftest import eml, make_email
 
 pytestmark = [pytest.mark.services]
@@ -161,6 +163,26 @@ def test_too_large_message_is_quarantined_with_headers_and_left_on_server(mail_w
     inbound = InboundMessage.objects.get()
     assert "exceeds MAIL_MAX_MESSAGE_BYTES" in inbound.reason
     assert len(mailbox.uids()) == 1 and mailbox.pending() == []
+    assert b"plan.pdf" not in open_raw(inbound.raw.ciphertext)  # headers only
+    # The administrator retries: the whole message is fetched from the server, whatever its size.
+    result = retry(inbound)
+    assert result.status == InboundStatus.NEW_INQUIRY
+    inquiry = Inquiry.objects.get(reference=result.reference)
+    assert inquiry.subject == "Stor fil" and inquiry.attachments.get().filename == "plan.pdf"
+    inbound.refresh_from_db()
+    assert b"plan.pdf" in open_raw(RawMessage.objects.get(inbound=inbound).ciphertext) and inbound.size > 400_000
+
+
+@pytest.mark.django_db
+def test_retry_of_a_headers_only_quarantine_when_the_message_is_gone(mail_world, mailbox, settings):
+    settings.MAIL_MAX_MESSAGE_BYTES = 2000
+    mailbox.append(make_email(body="x" * 5000))
+    poll_mailbox(mailbox.config)
+    inbound = InboundMessage.objects.get()
+    settings.MAIL_IMAP_MAILBOXES = []
+    assert retry(inbound).status == InboundStatus.QUARANTINED
+    inbound.refresh_from_db()
+    assert "no longer configured" in inbound.reason
 
 
 @pytest.mark.django_db

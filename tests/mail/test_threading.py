@@ -88,8 +88,17 @@ def test_assigned_caseworker_hears_about_a_reply(waiting, caseworker_a):
     ingest(
         make_email(subject=f"[{waiting.reference}] mere", sender=waiting.requester_email, body="Mere info")
     )
-    notes = OutboundMessage.objects.filter(kind=MessageKind.NOTIFICATION, to__icontains=caseworker_a.email)
-    assert any("Mere info" in n.body_text for n in notes)
+    notes = [
+        n for n in OutboundMessage.objects.filter(kind=MessageKind.NOTIFICATION) if caseworker_a.email in n.to
+    ]
+    assert [n for n in notes if "Mere info" in n.body_text]
+
+
+def test_a_waiting_matter_s_caseworker_is_told_once(waiting, caseworker_a):
+    before = OutboundMessage.objects.filter(kind=MessageKind.NOTIFICATION).count()
+    ingest(make_email(subject=f"[{waiting.reference}] tegning", sender=waiting.requester_email, body="Her"))
+    new = list(OutboundMessage.objects.filter(kind=MessageKind.NOTIFICATION).order_by("pk"))[before:]
+    assert [n.to for n in new] == [[caseworker_a.email]]
 
 
 def test_dsn_bounce_marks_the_outbox_message_and_the_inquiry(mail_world, business):
