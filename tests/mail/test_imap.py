@@ -170,7 +170,9 @@ def test_too_large_message_is_quarantined_with_headers_and_left_on_server(mail_w
     inquiry = Inquiry.objects.get(reference=result.reference)
     assert inquiry.subject == "Stor fil" and inquiry.attachments.get().filename == "plan.pdf"
     inbound.refresh_from_db()
-    assert b"plan.pdf" in open_raw(RawMessage.objects.get(inbound=inbound).ciphertext) and inbound.size > 400_000
+    assert (
+        b"plan.pdf" in open_raw(RawMessage.objects.get(inbound=inbound).ciphertext) and inbound.size > 400_000
+    )
 
 
 @pytest.mark.django_db
