@@ -51,15 +51,37 @@ def matter_groups(report: Report) -> list[dict]:
     )
 
 
-def totals(groups: list[dict], **match) -> dict[str, int]:
-    """Sum the groups that match (e.g. ``department=3`` or ``topic=7``)."""
-    keys = {"department": "unit__department_id", "topic": "topic_id"}
-    result = dict.fromkeys((*COUNTED, "transfer_sum"), 0)
-    for group in groups:
-        if all(group[keys[name]] == value for name, value in match.items()):
-            for key in result:
-                result[key] += group[key] or 0
-    return result
+class MatterTotals:
+    """The grouped counts summed once per department, topic and month (one pass over the groups)."""
+
+    FIELDS = (*COUNTED, "transfer_sum")
+
+    def __init__(self, groups: list[dict]):
+        self.all = dict.fromkeys(self.FIELDS, 0)
+        self.by: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(self.FIELDS, 0))
+        for group in groups:
+            targets = (
+                self.all,
+                self.by["department", group["unit__department_id"]],
+                self.by["topic", group["topic_id"]],
+                self.by["month", _month_key(group["month"])],
+            )
+            for field in self.FIELDS:
+                value = group[field] or 0
+                for target in targets:
+                    target[field] += value
+
+    def get(
+        self, *, department: int | None = None, topic: int | None = None, month: str | None = None
+    ) -> dict:
+        """Totals for one department, topic or month (at most one), or for all matters."""
+        if department is not None:
+            return self.by.get(("department", department)) or dict.fromkeys(self.FIELDS, 0)
+        if topic is not None:
+            return self.by.get(("topic", topic)) or dict.fromkeys(self.FIELDS, 0)
+        if month is not None:
+            return self.by.get(("month", month)) or dict.fromkeys(self.FIELDS, 0)
+        return self.all
 
 
 def response_rate(t: dict) -> float | None:
@@ -71,7 +93,7 @@ def closed_rate(t: dict) -> float | None:
     return pct(t["closed_on_time"], t["closed_on_time"] + t["closed_late"])
 
 
-def add_matter_figures(report: Report, groups: list[dict]) -> None:
+def add_matter_figures(report: Report, groups: MatterTotals) -> None:
     """Totals over all matters of the report.
 
     - ``matters.first_contact``: matters settled at once by the contact centre (answered or
@@ -84,7 +106,7 @@ def add_matter_figures(report: Report, groups: list[dict]) -> None:
       ``response.compliance_pct`` = on time / (on time + late); pending matters are left out.
     - ``closed.*``: the same for closing.
     """
-    t = totals(groups)
+    t = groups.get()
     n = t["matters"]
     report.add("matters.count", n, measure="matters")
     report.add("matters.first_contact", t["matters_first_contact"], measure="matters_first_contact")
@@ -109,7 +131,7 @@ def add_matter_figures(report: Report, groups: list[dict]) -> None:
     report.add("closed.compliance_pct", closed_rate(t), PERCENT, measure="closed_on_time")
 
 
-def add_breakdowns(report: Report, groups: list[dict]) -> None:
+def add_breakdowns(report: Report, groups: list[dict], totals: MatterTotals) -> None:
     """Per department (of the holding unit), per topic and per month: matters and timeliness."""
     department_ids = sorted({g["unit__department_id"] for g in groups})
     topic_ids = sorted({g["topic_id"] for g in groups})
@@ -119,17 +141,14 @@ def add_breakdowns(report: Report, groups: list[dict]) -> None:
         _add_row(
             report,
             f"department.{department.code}",
-            totals(groups, department=department.pk),
+            totals.get(department=department.pk),
             {"department": str(department.pk)},
         )
     for topic in report.topics:
-        _add_row(report, f"topic.{topic.code}", totals(groups, topic=topic.pk), {"topic": str(topic.pk)})
-    by_month: dict[str, list[dict]] = defaultdict(list)
-    for group in groups:
-        by_month[_month_key(group["month"])].append(group)
+        _add_row(report, f"topic.{topic.code}", totals.get(topic=topic.pk), {"topic": str(topic.pk)})
     for month in report.months or report.period.months():
         key = f"{month:%Y-%m}"
-        t = totals(by_month.get(key, []))
+        t = totals.get(month=key)
         span = month_in(report.period, month)
         report.add(f"monthly.{key}.matters", t["matters"], measure="matters", period=span)
         report.add(

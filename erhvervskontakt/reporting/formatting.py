@@ -59,4 +59,7 @@ def drill_url(report: Report, figure: Figure | None) -> str | None:
     params = drill_params(report, figure)
     if params is None:
         return None
-    return f"{reverse('reporting:drilldown')}?{urlencode(params)}"
+    base = getattr(report, "_drilldown_path", None)
+    if base is None:  # resolved once per report: a page has hundreds of links
+        base = report._drilldown_path = reverse("reporting:drilldown")
+    return f"{base}?{urlencode(params)}"

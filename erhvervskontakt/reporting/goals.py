@@ -15,7 +15,7 @@ from django.db.models import Count
 from erhvervskontakt.organisation.models import Unit
 from erhvervskontakt.reporting import measures
 from erhvervskontakt.reporting import scope as scopes
-from erhvervskontakt.reporting.compute_matters import closed_rate, response_rate, totals
+from erhvervskontakt.reporting.compute_matters import MatterTotals, closed_rate, response_rate
 from erhvervskontakt.reporting.compute_other import call_totals, calls_apply, satisfaction
 from erhvervskontakt.reporting.figures import GoalResult, Report, pct
 from erhvervskontakt.reporting.models import SATISFACTION_METRICS, GoalMetric, ServiceGoal
@@ -44,14 +44,14 @@ def _unit_department(unit_id: int) -> int | None:
     return Unit.objects.filter(pk=unit_id).values_list("department_id", flat=True).first()
 
 
-def evaluate(report: Report, groups: list[dict]) -> list[GoalResult]:
+def evaluate(report: Report, totals: MatterTotals) -> list[GoalResult]:
     results = []
     goals = ServiceGoal.objects.filter(is_active=True).select_related("department", "topic")
     for goal in goals:
         narrowed = goal_scope(goal, report.scope)
         if narrowed is None:
             continue
-        results.append(_measure(goal, report, narrowed, groups))
+        results.append(_measure(goal, report, narrowed, totals))
     return results
 
 
@@ -63,17 +63,12 @@ def _params(goal: ServiceGoal) -> dict[str, str]:
     return {}
 
 
-def _measure(goal: ServiceGoal, report: Report, narrowed: scopes.Scope, groups: list[dict]) -> GoalResult:
+def _measure(goal: ServiceGoal, report: Report, narrowed: scopes.Scope, totals: MatterTotals) -> GoalResult:
     params = _params(goal)
     own_scope = narrowed == report.scope
     metric = goal.metric
     if metric in (GoalMetric.RESPONSE_WITHIN_DUE, GoalMetric.CLOSED_WITHIN_DUE):
-        match = {}
-        if goal.department_id:
-            match["department"] = goal.department_id
-        if goal.topic_id:
-            match["topic"] = goal.topic_id
-        t = totals(groups, **match)
+        t = totals.get(department=goal.department_id, topic=goal.topic_id)
         response = metric == GoalMetric.RESPONSE_WITHIN_DUE
         actual = response_rate(t) if response else closed_rate(t)
         key = "response.compliance_pct" if response else "closed.compliance_pct"

@@ -12,6 +12,7 @@ from erhvervskontakt.core import clock
 from erhvervskontakt.reporting import goals
 from erhvervskontakt.reporting.compute_inquiries import add_inquiry_figures, add_monthly_inquiries
 from erhvervskontakt.reporting.compute_matters import (
+    MatterTotals,
     add_breakdowns,
     add_matter_figures,
     add_response_days,
@@ -62,15 +63,16 @@ def build(
     add_inquiry_figures(report)
     add_monthly_inquiries(report)
     groups = matter_groups(report)
-    add_matter_figures(report, groups)
-    add_breakdowns(report, groups)
+    totals = MatterTotals(groups)
+    add_matter_figures(report, totals)
+    add_breakdowns(report, groups, totals)
     add_response_days(report)
     add_callback_figures(report)
     add_satisfaction_figures(report)
     add_coordination_figures(report)
     add_call_figures(report)
     if with_goals:
-        report.goals = goals.evaluate(report, groups)
+        report.goals = goals.evaluate(report, totals)
     if baseline is not None:
         report.baseline = build(baseline, scope, now=report.now, with_goals=False)
     return report

@@ -1,6 +1,7 @@
 """Template helpers for report pages: formatted figures and their drill-down links."""
 
 from django import template
+from django.utils.html import format_html
 
 from erhvervskontakt.reporting import formatting
 
@@ -33,3 +34,16 @@ def drill(report, figure):
 def fig(report, key):
     """``{{ report|fig:"inquiries.count" }}``: a figure by key."""
     return report.figures.get(key)
+
+
+@register.simple_tag
+def cell(report, figure):
+    """A figure as shown in a report table: its formatted value, linked to the list behind it.
+
+    A tag rather than an included template: a yearly report has hundreds of cells.
+    """
+    if figure is None or report is None:
+        return ""
+    text = formatting.format_figure(figure)
+    url = formatting.drill_url(report, figure)
+    return format_html('<a href="{}">{}</a>', url, text) if url else text
