@@ -37,19 +37,16 @@ class Group:
     end: int  # exclusive
 
 
-def _nice_max(value: float) -> float:
-    if value <= 0:
-        return 1.0
-    exponent = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * exponent:
-            return step * exponent
-    return 10 * exponent
-
-
-def _ticks(top: float) -> list[float]:
-    step = top / 4
-    return [step * i for i in range(5)]
+def _scale(peak: float) -> tuple[float, float]:
+    """A round top and tick step for values up to ``peak``: steps of 1, 2, 2.5 or 5 x 10^k, 3-6 ticks."""
+    if peak <= 0:
+        return 1.0, 0.25
+    raw = peak / 5
+    exponent = 10 ** math.floor(math.log10(raw))
+    step = next(m * exponent for m in (1, 2, 2.5, 5, 10) if m * exponent >= raw)
+    if step < 1:
+        step = 1.0  # calls and agents: whole numbers on the axis
+    return step * math.ceil(peak / step), step
 
 
 def _fmt(value: float) -> str:
@@ -64,7 +61,7 @@ def chart(
     if points == 0:
         return mark_safe("")  # noqa: S308 - empty string
     peak = max((v for s in series for v in s.values if v is not None), default=0.0)
-    top = _nice_max(peak)
+    top, tick_step = _scale(peak)
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     step = plot_w / points
@@ -81,7 +78,7 @@ def chart(
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
-    for tick in _ticks(top):
+    for tick in [tick_step * i for i in range(round(top / tick_step) + 1)]:
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'

@@ -61,8 +61,12 @@ def week_charts(days: list[DayView]) -> list:
     shown = [day for day in days if day.shown and day.rows]
     groups, slots = [], []
     for day in shown:
-        groups.append(charts.Group(day.short_label, len(slots), len(slots) + len(day.rows)))
-        slots.extend(day.rows)
+        # Only the day's own open (or busy, or planned) half hours: Friday closes early.
+        rows = [slot for slot in day.rows if slot.is_open or slot.busy or slot.planned is not None]
+        if not rows:
+            continue
+        groups.append(charts.Group(day.short_label, len(slots), len(slots) + len(rows)))
+        slots.extend(rows)
     if not slots:
         return []
     has_actual = any(slot.actual is not None for slot in slots)
