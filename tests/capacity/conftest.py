@@ -30,11 +30,35 @@ def queue():
     return settings.TELEPHONY_CONTACT_CENTRE_QUEUE
 
 
+def make_history(
+    queue: str, weeks: int, *, last_day: dt.date = TODAY - dt.timedelta(days=1), seed: int = 7
+) -> int:
+    """Synthetic statistics rows (the demo generator's) for ``weeks`` weeks up to ``last_day``.
+
+    Written with one bulk insert: the import path itself is tested in test_demo_history.py.
+    """
+    from erhvervskontakt.capacity.demo_history import generate_rows
+    from erhvervskontakt.core import workdays
+    from erhvervskontakt.telephony.models import IntervalStatistic
+
+    rows = generate_rows(
+        queue,
+        last_day - dt.timedelta(weeks=weeks, days=-1),
+        last_day,
+        opening_hours=workdays.opening_hours,
+        tz=clock.COPENHAGEN,
+        seed=seed,
+    )
+    IntervalStatistic.objects.bulk_create(
+        IntervalStatistic(
+            **{**row, "interval_start": dt.datetime.fromisoformat(row["interval_start"]), "source": "import"}
+        )
+        for row in rows
+    )
+    return len(rows)
+
+
 @pytest.fixture
 def call_history(db, frozen_today, queue):
-    """Five weeks of synthetic history up to yesterday, through telephony's statistics import."""
-    from erhvervskontakt.capacity.demo_history import load_call_history
-
-    created = load_call_history(queue, weeks=5, seed=7)
-    assert created > 0
-    return created
+    """Five weeks of synthetic history up to yesterday."""
+    return make_history(queue, weeks=5)
