@@ -26,7 +26,7 @@ def _client(user) -> Client:
 
 def _version(response) -> str:
     text = response.content.decode()
-    start = text.index('name="v" value="') + len('name="v" value="')
+    start = text.index('data-version="') + len('data-version="')
     return text[start : text.index('"', start)]
 
 
@@ -47,7 +47,8 @@ def test_answer_pops_the_business_contact_and_open_inquiries(
     company, person, inquiry = caller_business
     pop = _client(agent)
     empty = pop.get(POP)
-    assert empty.status_code == 200 and _version(empty) == screen_pop.NONE
+    assert empty.status_code == 286  # htmx: stop the page's own polling, this fragment polls itself
+    assert _version(empty) == screen_pop.NONE and f'hx-get="{POP}?v=none"' in empty.content.decode()
     assert pop.get(POP, {"v": screen_pop.NONE}).status_code == 204
 
     platform.cti(new_call(**{"from": person.phone}))
@@ -141,8 +142,10 @@ def test_closed_inquiries_are_not_listed(caller_business, agent, at_open):
     assert screen_pop.context(agent, call)["inquiries"] == []
 
 
-def test_slot_template_polls_every_second(agent, rf):
+def test_the_fragment_polls_every_second_and_replaces_itself(platform, agent, at_open):
     from django.template.loader import render_to_string
 
     html = render_to_string("telephony/screen_pop_slot.html")
-    assert 'hx-get="/telephony/screen-pop/"' in html and "every 1s" in html
+    assert 'hx-get="/telephony/screen-pop/"' in html and 'aria-live="polite"' in html
+    fragment = _client(agent).get(POP).content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and 'hx-swap="outerHTML"' in fragment

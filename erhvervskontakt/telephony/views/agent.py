@@ -20,9 +20,18 @@ def _inquiry_url(reference: str) -> str:
         return ""
 
 
+# htmx stops polling an element whose request is answered with 286 (and still swaps the content).
+STOP_POLLING = 286
+
+
 @require_GET
 def pop(request):
-    """The caller on the line for this agent. ``?v=<version>`` answers 204 when nothing changed.
+    """The caller on the line for this agent, as an element that keeps itself up to date.
+
+    The fragment polls ``?v=<version>`` every second and replaces itself when the version
+    changes; an unchanged version is answered 204 (nothing to swap) after one cache read. A
+    request without ``v`` (a page's first load, or a page that polls on its own) gets the
+    fragment with status 286, which stops the page's own polling: the fragment polls instead.
 
     Only agents get a screen-pop; everyone else (and an expired session) gets 403, which htmx
     does not swap in, so a polling page stays quiet.
@@ -30,7 +39,8 @@ def pop(request):
     if not request.user.is_authenticated or not has_role(request.user, Role.AGENT):
         raise PermissionDenied
     version = screen_pop.current_version(request.user.pk)
-    if request.GET.get("v") == version:
+    given = request.GET.get("v")
+    if given == version:
         response = HttpResponse(status=204)
         response["Cache-Control"] = "no-store"
         return response
@@ -43,6 +53,6 @@ def pop(request):
         context["inquiry_links"] = [
             (inquiry, _inquiry_url(inquiry.reference)) for inquiry in context["inquiries"]
         ]
-    response = render(request, "telephony/screen_pop.html", context)
+    response = render(request, "telephony/screen_pop.html", context, status=200 if given else STOP_POLLING)
     response["Cache-Control"] = "no-store"
     return response
