@@ -25,6 +25,7 @@ import csv  # noqa: E402
 import gc  # noqa: E402
 import glob  # noqa: E402
 import json  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -275,6 +276,7 @@ def main(argv=None):
     loaded = engine.RoutingModel.from_bytes(blob)
     info["load_rss_growth_mb"] = round(rss_mb() - rss0, 1)
     info["process_rss_mb"] = round(rss_mb(), 1)
+    info["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     info["metadata"] = {k: v for k, v in loaded.metadata.items() if k != "config"}
     depts = {c: m.get("department", "") for c, m in loaded.topics_meta.items()}
     if os.path.exists(a.heldout):

@@ -227,14 +227,22 @@ class _Featurizer:
     def fit_transform(self, texts: Sequence[str]):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
+        # Character n-grams are generated per document by sklearn's char_wb analyzer over the loose
+        # spelling of the words (same n-grams as char_feats(), without holding them all in memory).
         words, chars = [], []
         for t in texts:
-            _, w, c = self.analyse(t, is_email=False)
-            words.append(w)
-            chars.append(c)
+            triples = tx.analyse_pairs(t, self.vocab, is_email=False)
+            main = [c for c, _, part in triples if not part]
+            words.append(self.word_feats(main, [c for c, _, part in triples if part]))
+            chars.append(" ".join(tx.squash(c) for c in main))
         wv = TfidfVectorizer(analyzer=_passthrough, sublinear_tf=True, dtype=np.float32)
         cv = TfidfVectorizer(
-            analyzer=_passthrough, sublinear_tf=True, min_df=self.char_min_df, dtype=np.float32
+            analyzer="char_wb",
+            ngram_range=(self.nmin, self.nmax),
+            lowercase=False,
+            sublinear_tf=True,
+            min_df=self.char_min_df,
+            dtype=np.float32,
         )
         xw = wv.fit_transform(words)
         xc = cv.fit_transform(chars)

@@ -204,3 +204,16 @@ def test_confidence_is_calibrated_and_monotone(fixture_model):
 def test_shipped_unroutable_texts_load():
     texts = engine.default_unroutable()
     assert len(texts) >= 20 and "Hej" in texts and not any(t.startswith("#") for t in texts)
+
+
+def test_fast_transform_equals_fitted_vectorizers(fixture_topics):
+    """Routing uses a pure-Python transform; it must give the same vectors as the sklearn fit."""
+    ex, _ = engine.examples_from_topics(fixture_topics)
+    texts = [e.text for e in ex]
+    from erhvervskontakt.routing import text as tx
+
+    fz = engine._Featurizer(tx.Vocabulary(texts), engine.EngineConfig(char_min_df=1))
+    fitted = fz.fit_transform(texts)
+    fast = fz.transform(texts)
+    assert fitted.shape == fast.shape
+    assert abs(fitted - fast).max() < 1e-5
