@@ -24,7 +24,7 @@ from erhvervskontakt.mail.automatic import AUTO_REPLY, BOUNCE, BULK, Automatic, 
 from erhvervskontakt.mail.bodies import guess_language
 from erhvervskontakt.mail.models import InboundMessage
 from erhvervskontakt.mail.parsing import ParsedMessage
-from erhvervskontakt.outbox.models import OutboundMessage
+from erhvervskontakt.outbox.models import MessageKind, OutboundMessage
 from erhvervskontakt.routing.api import route_text
 
 NEW = "new"  # open a new inquiry
@@ -70,15 +70,25 @@ def own_addresses() -> set[str]:
 
 
 def find_thread(message: ParsedMessage) -> tuple[Inquiry | None, str]:
-    """The inquiry the message answers and how we know: 'headers' (our Message-IDs) or 'subject'."""
+    """The inquiry the message answers and how we know.
+
+    'headers': it answers mail we sent the business (or the business's own earlier email);
+    'staff': it answers a staff notification (a colleague replied to the shared address);
+    'subject': its subject names the reference number.
+    """
     ids = list(message.thread_ids)
     if ids:
-        reference = (
+        answered = list(
             OutboundMessage.objects.filter(message_id__in=ids)
             .exclude(reference="")
-            .values_list("reference", flat=True)
-            .first()
+            .values_list("reference", "kind")
         )
+        to_business = [ref for ref, kind in answered if kind != MessageKind.NOTIFICATION]
+        reference = (to_business or [ref for ref, _kind in answered] or [None])[0]
+        if reference and not to_business:
+            inquiry = Inquiry.objects.filter(reference=reference).first()
+            if inquiry is not None:
+                return inquiry, "staff"
         inquiry = Inquiry.objects.filter(reference=reference).first() if reference else None
         if inquiry is None:
             inquiry = Inquiry.objects.filter(source_ref__in=ids).order_by("received_at").first()
@@ -211,6 +221,8 @@ def decide(message: ParsedMessage, *, thread_text: str) -> Decision:
         return Decision(AUTOMATIC, automatic, inquiry=inquiry, via=via)
     contact, company = find_sender(message.sender_email)
     language = contact.language if contact else guess_language(thread_text)
+    if via == "staff":  # never shown to the business, whatever the inquiry's state
+        return Decision(UNVERIFIED, automatic, inquiry=inquiry, via=via, contact=contact, company=company)
     if inquiry is not None and inquiry.status != InquiryStatus.CLOSED:
         verified = via == "headers" or is_requester(inquiry, message.sender_email)
         return Decision(

@@ -228,9 +228,13 @@ def apply_decision(inbound: InboundMessage, parsed: ParsedMessage) -> None:
         services.record(
             decision.inquiry,
             EventKind.EMAIL_RECEIVED,
-            text=_(
-                "Email from %(sender)s, who is not registered with this inquiry, mentions its reference. "
-                "Check before acting on it.\n\n%(text)s"
+            text=(
+                _("Email from %(sender)s in reply to a staff notification.\n\n%(text)s")
+                if decision.via == "staff"
+                else _(
+                    "Email from %(sender)s, who is not registered with this inquiry, mentions its reference. "
+                    "Check before acting on it.\n\n%(text)s"
+                )
             )
             % {"sender": sender, "text": text},
             actor_label=sender,

@@ -134,3 +134,23 @@ def test_unmatched_bounce_is_recorded_only(mail_world):
     result = ingest(eml("bounce.eml"))
     assert result.status == InboundStatus.BOUNCE
     assert Inquiry.objects.count() == 0 and OutboundMessage.objects.count() == 0
+
+
+def test_staff_replying_to_a_notification_stays_internal(waiting, caseworker_a):
+    note = OutboundMessage.objects.filter(kind=MessageKind.NOTIFICATION, reference=waiting.reference).first()
+    if note is None:  # the request did not notify anyone: make one as the core would
+        from erhvervskontakt.inquiries import notifications
+
+        note = notifications.notify_staff([caseworker_a.email], waiting, "Ny sag", "tekst")
+    raw = make_email(
+        sender=caseworker_a.email,
+        subject=f"Re: [{waiting.reference}] Ny sag",
+        body="Intern kommentar: ring til dem.",
+        headers={"In-Reply-To": note.message_id},
+    )
+    result = ingest(raw)
+    assert result.status == InboundStatus.UNVERIFIED
+    event = waiting.events.get(kind=EventKind.EMAIL_RECEIVED, data__unverified=True)
+    assert not event.public and "staff notification" in event.text
+    assert not waiting.events.filter(kind=EventKind.BUSINESS_REPLIED).exists()
+    assert waiting.matters.get().status == MatterStatus.AWAITING_BUSINESS
