@@ -277,6 +277,8 @@ try:
 except ValueError as _exc:
     raise ImproperlyConfigured(f"MAIL_IMAP_MAILBOXES is malformed: {_exc}") from None
 MAIL_IMAP_TIMEOUT = env.integer("MAIL_IMAP_TIMEOUT", 60, minimum=5)
+# A PEM file of CA certificates to trust besides the system's (servers with an internal CA).
+MAIL_IMAP_CA_FILE = env.string("MAIL_IMAP_CA_FILE", "")
 MAIL_POLL_INTERVAL = env.integer("MAIL_POLL_INTERVAL", 60, minimum=10)
 MAIL_POLL_BATCH = env.integer("MAIL_POLL_BATCH", 500, minimum=1)
 # A message larger than this is quarantined (headers kept; the message stays on the server).

@@ -48,7 +48,8 @@ class PollResult:
 
 
 def connect(config: MailboxConfig) -> IMAPClient:
-    context = ssl.create_default_context()
+    # Certificates are always verified; MAIL_IMAP_CA_FILE adds a private CA (a city's internal one).
+    context = ssl.create_default_context(cafile=settings.MAIL_IMAP_CA_FILE or None)
     client = IMAPClient(
         config.host, port=config.port, ssl=config.ssl, ssl_context=context, timeout=settings.MAIL_IMAP_TIMEOUT
     )

@@ -28,7 +28,7 @@ base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
 info_log_path = {d}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{d}/mail/%u
@@ -38,9 +38,9 @@ first_valid_uid = 1
 mail_max_userip_connections = 100
 imap_max_line_length = 1M
 service imap-login {{
-  inet_listener imap {{
+  inet_listener {listener} {{
     address = 127.0.0.1
-    port = {port}
+    port = {port}{listener_ssl}
   }}
   process_min_avail = 2
 }}
@@ -88,6 +88,11 @@ class Dovecot:
 
     root: str
     port: int = field(default_factory=free_port)
+    tls: bool = False  # IMAPS with a throw-away certificate (``ca_file`` trusts it)
+
+    @property
+    def ca_file(self) -> str:
+        return os.path.join(self.root, "cert.pem")
 
     @property
     def conf(self) -> str:
@@ -97,8 +102,21 @@ class Dovecot:
         for sub in ("run", "state", "mail"):
             os.makedirs(os.path.join(self.root, sub), exist_ok=True)
         os.chmod(self.root, 0o755)  # noqa: S103 - Dovecot's own users must reach the mail folder
+        if self.tls:
+            _write_certificate(self.root)
+            ssl = f"ssl = required\nssl_cert = <{self.root}/cert.pem\nssl_key = <{self.root}/key.pem"
+        else:
+            ssl = "ssl = no"
         with open(self.conf, "w") as fh:
-            fh.write(CONFIG.format(d=self.root, port=self.port))
+            fh.write(
+                CONFIG.format(
+                    d=self.root,
+                    port=self.port,
+                    ssl=ssl,
+                    listener="imaps" if self.tls else "imap",
+                    listener_ssl="\n    ssl = yes" if self.tls else "",
+                )
+            )
         with open(os.path.join(self.root, "users"), "w") as fh:
             fh.write(f"{USER}:{{PLAIN}}{PASSWORD}\n")
         shutil.chown(os.path.join(self.root, "mail"), "dovecot", "dovecot")
@@ -119,14 +137,22 @@ class Dovecot:
 
     def url(self, folder: str = "INBOX", **params: str) -> str:
         query = "&".join(f"{k}={v}" for k, v in params.items())
-        return f"imap://{USER.replace('@', '%40')}:{PASSWORD}@127.0.0.1:{self.port}/{folder}" + (
+        scheme = "imaps" if self.tls else "imap"
+        host = "localhost" if self.tls else "127.0.0.1"  # the certificate's name
+        return f"{scheme}://{USER.replace('@', '%40')}:{PASSWORD}@{host}:{self.port}/{folder}" + (
             f"?{query}" if query else ""
         )
 
     def client(self):
         from imapclient import IMAPClient
 
-        client = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
+        if self.tls:
+            import ssl
+
+            context = ssl.create_default_context(cafile=self.ca_file)
+            client = IMAPClient("localhost", port=self.port, ssl=True, ssl_context=context, timeout=30)
+        else:
+            client = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
         client.login(USER, PASSWORD)
         return client
 
@@ -148,9 +174,50 @@ class _Logout:
             self.client.logout()
 
 
-def start_dovecot() -> Dovecot:
+def start_dovecot(*, tls: bool = False) -> Dovecot:
     root = tempfile.mkdtemp(prefix="ekdv")  # short: Dovecot's socket paths must stay < 108 bytes
-    return Dovecot(root=root).start()
+    return Dovecot(root=root, tls=tls).start()
+
+
+def _write_certificate(root: str) -> None:
+    """A self-signed certificate for localhost/127.0.0.1, valid for a day (tests trust it explicitly)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    with open(os.path.join(root, "cert.pem"), "wb") as fh:
+        fh.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(os.path.join(root, "key.pem"), "wb") as fh:
+        fh.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+    os.chmod(os.path.join(root, "key.pem"), 0o600)
 
 
 class SmtpCapture:

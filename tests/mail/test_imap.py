@@ -254,3 +254,29 @@ def test_malformed_setting_stops_start_up():
         check=False,
     )
     assert out.returncode != 0 and "MAIL_IMAP_MAILBOXES is malformed" in out.stderr
+
+
+@pytest.fixture(scope="module")
+def dovecot_tls():
+    from tests.conftest import require_service
+    from tests.mail.servers import dovecot_available, start_dovecot
+
+    require_service(
+        "Dovecot", dovecot_available(), "the dovecot binary is missing (apt install dovecot-imapd)"
+    )
+    server = start_dovecot(tls=True)
+    yield server
+    server.stop(remove=True)
+
+
+@pytest.mark.django_db
+def test_imaps_verifies_the_server_certificate(mail_world, dovecot_tls, settings):
+    (config,) = parse_mailboxes(dovecot_tls.url("INBOX", name="tls"))
+    assert config.ssl and config.port == dovecot_tls.port
+    settings.MAIL_IMAP_MAILBOXES = [config]
+    dovecot_tls.append("INBOX", [eml("latin1.eml")])
+    untrusted = poll_mailbox(config)  # a self-signed certificate the system does not trust
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.error and Inquiry.objects.count() == 0
+    settings.MAIL_IMAP_CA_FILE = dovecot_tls.ca_file
+    trusted = poll_mailbox(config)
+    assert trusted.error == "" and trusted.fetched == 1 and Inquiry.objects.count() == 1
