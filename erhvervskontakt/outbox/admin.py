@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from erhvervskontakt.outbox.models import OutboundMessage
 from erhvervskontakt.outbox.services import retry_now
@@ -19,6 +21,8 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "last_error",
         "sent_at",
+        "bounced_at",
+        "bounce_reason",
         "message_id",
     ]
     readonly_fields = fields
@@ -30,8 +34,13 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Retry now")
+    @admin.action(description=_("Retry now"))
     def retry(self, request, queryset):
         for message in queryset:
             retry_now(message)
-        self.message_user(request, f"{queryset.count()} messages queued again.", messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%d message queued again.", "%d messages queued again.", count) % count,
+            messages.SUCCESS,
+        )

@@ -141,3 +141,24 @@ def test_messages_for_lists_status_per_inquiry(catalogue, personas, business):
     assert [v.kind for v in views] == [MessageKind.RECEIPT]
     assert views[0].status == MessageStatus.PENDING and not views[0].problem
     assert messages_for("") == []
+
+
+@pytest.mark.django_db
+def test_administrators_see_delivery_status_and_can_retry(client, personas, smtp):
+    from django.urls import reverse
+
+    smtp.refuse.add("gone@cafe.test")
+    (message,) = enqueue_many(1, to="gone@cafe.test")
+    outbox.deliver_due()
+    admin = personas.administrator
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    url = reverse("admin:outbox_outboundmessage_changelist")
+    assert (
+        "550"
+        in client.get(reverse("admin:outbox_outboundmessage_change", args=[message.pk])).content.decode()
+    )
+    client.post(url, {"action": "retry", "_selected_action": [message.pk]})
+    message.refresh_from_db()
+    assert message.status == MessageStatus.PENDING
