@@ -291,7 +291,7 @@ def _holt_winters_totals(filled: np.ndarray, steps: int) -> np.ndarray:
 
     # Heuristic initial states (from the first cycles) and no brute-force start search fit about five
     # times faster than optimising the nine initial states too, with the same held-back accuracy on
-    # our test and demo histories (docs/decisions, Holt-Winters initialisation). The plan page fits on
+    # our test and demo histories (docs/decisions/0010-holt-winters-fit-speed.md). The plan page fits on
     # every uncached view, so this is what keeps a four-week plan well under half a second.
     heuristic = filled.size >= _HEURISTIC_MIN_DAYS
     model = ExponentialSmoothing(

@@ -8,7 +8,7 @@ mean patience is set) Erlang A, the number to roster once shrinkage is added, th
 agents, and the service level, abandonment, speed of answer and occupancy those planned agents give.
 
 Planned agents are the people rostered; ``floor(planned * (1 - shrinkage))`` of them are taken to be
-on the phones (docs/decisions: planned agents include shrinkage).
+on the phones (docs/decisions/0009-capacity-plan-conventions.md).
 
 Times are local wall-clock (Europe/Copenhagen) naive datetimes: slot s of a day starts s x 30 minutes
 after midnight, as in the forecast. Converting to and from aware datetimes is the caller's job.
