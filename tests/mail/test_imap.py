@@ -91,6 +91,26 @@ def test_connection_dropped_between_commit_and_mark(mail_world, mailbox, dovecot
 
 
 @pytest.mark.django_db
+def test_dovecot_stopped_between_fetch_and_mark_then_restarted(mail_world, mailbox, dovecot):
+    mailbox.append(*corpus_messages(4))
+
+    def stop_server(uid, result):
+        if result.status == InboundStatus.NEW_INQUIRY and Inquiry.objects.count() == 3:
+            dovecot.kick()  # end the session now (stopping the master lets running sessions finish)
+            dovecot.stop()
+
+    try:
+        first = poll_mailbox(mailbox.config, after_ingest=stop_server)
+    finally:
+        dovecot.start()
+    # The whole chunk was already fetched: all four were committed, none could be marked.
+    assert first.error and first.marked == 0 and Inquiry.objects.count() == 4
+    second = poll_mailbox(mailbox.config)
+    assert second.error == "" and second.marked == 4 and second.fetched == 0
+    assert Inquiry.objects.count() == 4 and mailbox.pending() == []
+
+
+@pytest.mark.django_db
 def test_dovecot_down_then_back(mail_world, mailbox, dovecot):
     mailbox.append(*corpus_messages(2))
     dovecot.stop()
