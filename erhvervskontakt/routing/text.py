@@ -8,7 +8,7 @@ The pipeline a text goes through before it reaches the model:
 4. A :class:`Vocabulary` built from the training texts maps the spellings businesses use for words
    with æ/ø/å (``stoej``/``stoj``/``stj`` → ``stoej``) and near-miss typos back to known words, and
    splits unknown compounds into known parts (``udendoersservering`` → ``udendoers`` + ``servering``).
-5. :func:`stem` applies the English and then the Danish Snowball stemmer, so that Danish and English
+5. :func:`stem` applies the Danish and then the English Snowball stemmer, so that Danish and English
    inflections meet in one feature whatever language the text is in.
 """
 
