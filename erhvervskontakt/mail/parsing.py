@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, field
 from email import policy
-from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
-from erhvervskontakt.mail.bodies import decode_bytes, fix_surrogates, html_to_text, sanitize_html
+from erhvervskontakt.mail.bodies import decode_bytes, html_to_text, sanitize_html
+from erhvervskontakt.mail.headers import (
+    EMAIL,
+    addresses,
+    header,
+    header_date,
+    message_id,
+    message_ids,
+    part_disposition,
+    part_filename,
+)
 
 MAX_DEPTH = 12
-_MSGID = re.compile(r"<([^<>\s]{1,900})>")
-_EMAIL = re.compile(r"^[^@\s<>]{1,200}@[^@\s<>]{1,250}$")
 # Headers kept on the value for classification (auto-replies, bounces, lists).
 KEPT_HEADERS = (
     "auto-submitted",
@@ -124,107 +129,6 @@ class _Collector:
     defects: list[str] = field(default_factory=list)
 
 
-def _clean_header_text(text: str) -> str:
-    return re.sub(r"\s+", " ", fix_surrogates(text)).strip()
-
-
-def _raw_header(msg: EmailMessage, name: str) -> str | None:
-    for key, raw in msg.raw_items():
-        if key.lower() == name.lower():
-            return str(raw)
-    return None
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= c <= "\udcff" for c in text)
-
-
-def header(msg: EmailMessage, name: str) -> str:
-    """A header's decoded text; '' when absent. Falls back to the raw value when parsing fails.
-
-    Unencoded 8-bit headers (common from old mailers) are decoded as UTF-8 or else Windows-1252.
-    """
-    raw = _raw_header(msg, name)
-    if raw is None:
-        return ""
-    if _has_surrogates(raw) and "=?" not in raw:
-        return _clean_header_text(raw)
-    try:
-        value = msg.get(name)
-        return "" if value is None else _clean_header_text(str(value))
-    except Exception:  # the header parser has raised on hostile input before
-        try:
-            return _clean_header_text(str(make_header(decode_header(raw))))
-        except Exception:
-            return _clean_header_text(raw)
-
-
-def _message_ids(text: str) -> tuple[str, ...]:
-    return tuple(f"<{m}>" for m in _MSGID.findall(text or ""))
-
-
-def _message_id(msg: EmailMessage) -> str:
-    value = header(msg, "message-id")
-    ids = _message_ids(value)
-    if ids:
-        return ids[0][:900]
-    token = value.strip().split(" ")[0] if value.strip() else ""
-    return f"<{token[:900]}>" if token and "@" in token else ""
-
-
-def _addresses(msg: EmailMessage, name: str) -> list[tuple[str, str]]:
-    """(display name, address) pairs, lower-cased addresses; survives malformed headers."""
-    raw = _raw_header(msg, name)
-    if raw is None:
-        return []
-    try:
-        if _has_surrogates(raw):
-            raise ValueError("8-bit header")
-        found = [(str(a.display_name or ""), str(a.addr_spec or "")) for a in msg.get(name).addresses]
-    except Exception:
-        found = getaddresses([header(msg, name)])
-    result = []
-    for display, address in found:
-        address = fix_surrogates(address).strip().strip("<>").lower()
-        if _EMAIL.match(address):
-            result.append((_clean_header_text(display), address))
-    if not result and header(msg, name):
-        display, address = parseaddr(header(msg, name))
-        address = address.strip().lower()
-        if _EMAIL.match(address):
-            result.append((_clean_header_text(display), address))
-    return result
-
-
-def _date(msg: EmailMessage) -> dt.datetime | None:
-    text = header(msg, "date")
-    if not text:
-        return None
-    try:
-        value = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def _filename(part: EmailMessage) -> str:
-    try:
-        name = part.get_filename() or ""
-    except Exception:
-        name = ""
-    name = _clean_header_text(name)
-    return name.replace("/", "_").replace("\\", "_")[:255]
-
-
-def _disposition(part: EmailMessage) -> str:
-    try:
-        return (part.get_content_disposition() or "").lower()
-    except Exception:
-        return ""
-
-
 def _payload_bytes(part: EmailMessage, out: _Collector) -> bytes:
     try:
         data = part.get_payload(decode=True)
@@ -295,8 +199,8 @@ def _walk(part: EmailMessage, out: _Collector, depth: int, *, in_report: bool = 
         ctype = part.get_content_type()
     except Exception:
         ctype = "application/octet-stream"
-    disposition = _disposition(part)
-    filename = _filename(part)
+    disposition = part_disposition(part)
+    filename = part_filename(part)
     # message/* parts count as multipart in the email package; look at them first.
     if ctype == "message/delivery-status":
         _delivery_status(part, out)
@@ -306,7 +210,7 @@ def _walk(part: EmailMessage, out: _Collector, depth: int, *, in_report: bool = 
         inner = inner[0] if isinstance(inner, list) and inner else inner
         if isinstance(inner, EmailMessage):
             if in_report:
-                _set_original(out, _message_id(inner))
+                _set_original(out, message_id(inner))
             else:
                 _forwarded(inner, out, depth)
             return
@@ -321,7 +225,7 @@ def _walk(part: EmailMessage, out: _Collector, depth: int, *, in_report: bool = 
         return
     if ctype == "text/rfc822-headers" and in_report:
         headers = BytesParser(policy=policy.default).parsebytes(_payload_bytes(part, out), headersonly=True)
-        _set_original(out, _message_id(headers))
+        _set_original(out, message_id(headers))
         return
     if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
         text = _text_of(part, out)
@@ -381,14 +285,14 @@ def _forwarded(inner: EmailMessage, out: _Collector, depth: int) -> None:
     sub = _Collector()
     _walk(inner, sub, depth + 1)
     out.defects.extend(sub.defects)
-    sender = ", ".join(f"{name} <{addr}>" if name else addr for name, addr in _addresses(inner, "from"))
+    sender = ", ".join(f"{name} <{addr}>" if name else addr for name, addr in addresses(inner, "from"))
     text = "\n\n".join(t.strip() for t in sub.plain if t.strip()) or html_to_text("\n".join(sub.html))
     out.forwarded.append(
         Forwarded(
             sender=sender,
             subject=header(inner, "subject"),
             date=header(inner, "date"),
-            message_id=_message_id(inner),
+            message_id=message_id(inner),
             text=text,
         )
     )
@@ -427,32 +331,32 @@ def parse_message(raw: bytes) -> ParsedMessage:
     out = _Collector()
     out.defects.extend(type(d).__name__ for d in msg.defects)
     _walk(msg, out, 0)
-    senders = _addresses(msg, "from") or _addresses(msg, "sender")
+    senders = addresses(msg, "from") or addresses(msg, "sender")
     sender_name, sender_email = senders[0] if senders else ("", "")
     if not sender_email:
         return_path = header(msg, "return-path").strip().strip("<>").lower()
-        sender_email = return_path if _EMAIL.match(return_path) else ""
+        sender_email = return_path if EMAIL.match(return_path) else ""
     text = "\n\n".join(t.strip("\n") for t in out.plain if t.strip())
     html_raw = "\n".join(out.html)
     if not text and html_raw:
         text = html_to_text(html_raw)
     if out.forwarded and not any(f.text and f.text[:200] in text for f in out.forwarded):
         text = "\n\n".join([text, *(forwarded_block(f) for f in out.forwarded)]).strip()
-    reply_to = _addresses(msg, "reply-to")
+    reply_to = addresses(msg, "reply-to")
     try:
         content_type = msg.get_content_type()
     except Exception:
         content_type = ""
     return ParsedMessage(
-        message_id=_message_id(msg),
-        in_reply_to=_message_ids(header(msg, "in-reply-to")),
-        references=_message_ids(header(msg, "references"))[-50:],
+        message_id=message_id(msg),
+        in_reply_to=message_ids(header(msg, "in-reply-to")),
+        references=message_ids(header(msg, "references"))[-50:],
         subject=header(msg, "subject")[:998],
         sender_email=sender_email,
         sender_name=sender_name[:200],
         reply_to=reply_to[0][1] if reply_to else "",
-        to=tuple(addr for _, addr in _addresses(msg, "to") + _addresses(msg, "cc")),
-        date=_date(msg),
+        to=tuple(addr for _, addr in addresses(msg, "to") + addresses(msg, "cc")),
+        date=header_date(msg),
         text=text,
         html=sanitize_html(html_raw) if html_raw else "",
         attachments=tuple(out.attachments),
