@@ -25,8 +25,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from erhvervskontakt.core import clock
-
 log = logging.getLogger(__name__)
 SOURCE_CALLS = "calls"
 SOURCE_IMPORT = "import"
@@ -147,7 +145,3 @@ def recompute_range(since: dt.datetime, until: dt.datetime, queue: str | None = 
         total += done
         if done == 0:
             return total
-
-
-def now_interval() -> dt.datetime:
-    return interval_start_for(clock.now())
