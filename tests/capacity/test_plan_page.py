@@ -193,3 +193,17 @@ def test_bad_week_and_queue_fall_back_with_a_message(manager_client, frozen_toda
     html = response.content.decode()
     assert "Plans reach 12 weeks ahead" in html
     assert 'id="id_queue_error"' in html
+
+
+def test_a_plan_that_cannot_be_computed_is_explained_not_a_server_error(
+    manager_client, call_history, monkeypatch
+):
+    def impossible(rows, **defaults):
+        raise ValueError("no number of agents meets these targets")
+
+    monkeypatch.setattr("erhvervskontakt.capacity.planning.erlang.plan", impossible)
+    page = get_plan(manager_client)
+    assert "The plan cannot be computed" in page.content.decode()
+    assert manager_client.get(reverse("capacity:plan-csv"), WEEK).status_code == 400
+    roster = manager_client.get(reverse("capacity:roster"), WEEK)
+    assert roster.status_code == 200 and "The plan cannot be computed" in roster.content.decode()
