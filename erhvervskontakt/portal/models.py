@@ -3,6 +3,7 @@ satisfaction survey. Inquiries, matters and documents belong to the inquiries ap
 
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -131,3 +132,19 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"survey response {self.inquiry_id}"
+
+
+class SearchDocument(models.Model):
+    """A guide's text prepared for PostgreSQL full-text search (weighted tsvector per language).
+
+    Rebuilt lazily from the catalogue when its version changes (portal/search.py), so the search
+    ranks precomputed documents instead of parsing every guide for every query. Unused on SQLite.
+    """
+
+    topic = models.ForeignKey("catalogue.Topic", models.CASCADE, related_name="+")
+    language = models.CharField(max_length=2)
+    version = models.CharField(max_length=32, db_index=True)
+    document = SearchVectorField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}:{self.language}"

@@ -14,7 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
 
 from erhvervskontakt.catalogue.models import Topic
 from erhvervskontakt.portal.cache import cached_value, catalogue_version
@@ -77,34 +78,66 @@ def _routing_hits(q: str) -> list[Hit]:
 
 # --- full text: PostgreSQL -----------------------------------------------------------------
 
+CONFIGS = {"da": "danish", "en": "english"}
+_REBUILD_LOCK = 731_003  # pg_advisory_xact_lock key: one process rebuilds, the others wait
+_documents = {"version": None}
+
+
+def _document_sql(language: str) -> str:
+    config = CONFIGS[language]
+    name = f"coalesce(nullif(name_{language}, ''), name_da)"
+
+    def text(column: str) -> str:
+        return f"coalesce(nullif({column}_{language}, ''), {column}_da)"
+
+    body = " || ' ' || ".join(text(c) for c in ("description", "when_applies", "how_to_apply"))
+    return (
+        f"SELECT id, '{language}', %(version)s, "
+        f"setweight(to_tsvector('{config}', {name}), 'A') || "
+        f"setweight(to_tsvector('{config}', keywords || ' ' || synonyms || ' ' || {text('summary')}), 'B')"
+        " || "
+        f"setweight(to_tsvector('{config}', {body}), 'C') "
+        f"FROM {Topic._meta.db_table} WHERE is_active"
+    )
+
+
+def refresh_documents(version: str) -> None:
+    """Rebuild the search documents for a catalogue version (once, whichever process comes first)."""
+    from erhvervskontakt.portal.models import SearchDocument
+
+    table = SearchDocument._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REBUILD_LOCK])
+        if SearchDocument.objects.filter(version=version).exists():
+            return
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table name from the model
+        select = " UNION ALL ".join(_document_sql(language) for language in CONFIGS)
+        cursor.execute(
+            f"INSERT INTO {table} (topic_id, language, version, document) {select}",  # noqa: S608
+            {"version": version},
+        )
+    log.info("portal: search documents rebuilt for catalogue version %s", version)
+
 
 def _postgres_hits(q: str, language: str, limit: int) -> list[Hit]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    from erhvervskontakt.portal.models import SearchDocument
 
     terms = [w for w in re.findall(r"[0-9a-zæøåéü]+", q.lower()) if len(w) > 1][:12]
     if not terms:
         return []
-    config = "danish" if language == "da" else "english"
-    vector = (
-        SearchVector(f"name_{language}", "name_da", weight="A", config=config)
-        + SearchVector("keywords", "synonyms", weight="B", config=config)
-        + SearchVector(f"summary_{language}", weight="B", config=config)
-        + SearchVector(
-            f"description_{language}",
-            f"when_applies_{language}",
-            f"how_to_apply_{language}",
-            weight="C",
-            config=config,
-        )
-    )
-    # Any of the words, each also as a prefix (compounds: "udeservering" finds "udeserveringstilladelse").
-    query = SearchQuery(" | ".join(f"{t}:*" for t in terms), search_type="raw", config=config)
+    version = catalogue_version()
+    if _documents["version"] != version:
+        refresh_documents(version)
+        _documents["version"] = version
+    # Any of the words, each also as a prefix: "servering" finds "serveringsareal".
+    query = SearchQuery(" | ".join(f"{t}:*" for t in terms), search_type="raw", config=CONFIGS[language])
     rows = (
-        Topic.objects.filter(is_active=True)
-        .annotate(document=vector, rank=SearchRank(vector, query))
-        .filter(document=query)
-        .order_by("-rank", "sort")
-        .values_list("code", "rank")[:limit]
+        SearchDocument.objects.filter(language=language, version=version, document=query)
+        .annotate(rank=SearchRank(F("document"), query))
+        .order_by("-rank", "topic_id")
+        .values_list("topic__code", "rank")[:limit]
     )
     return [Hit(code, float(rank), "text") for code, rank in rows]
 
