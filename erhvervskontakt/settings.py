@@ -388,3 +388,5 @@ CAPACITY_FORECAST_CACHE_SECONDS = env.integer("CAPACITY_FORECAST_CACHE_SECONDS",
 REPORTING_DASHBOARD_REFRESH_SECONDS = env.integer("REPORTING_DASHBOARD_REFRESH_SECONDS", 30, minimum=10)
 # Email managers last month's service goals in the first days of each month (through the outbox).
 REPORTING_MONTHLY_GOAL_REPORT = env.boolean("REPORTING_MONTHLY_GOAL_REPORT", True)
+# PostgreSQL sort memory for report queries (set per transaction; see reporting/session.py).
+REPORTING_WORK_MEM = env.string("REPORTING_WORK_MEM", "64MB")

@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
 
 from erhvervskontakt.catalogue.models import Topic
-from erhvervskontakt.core import clock
 from erhvervskontakt.organisation.models import Department
-from erhvervskontakt.reporting import measures, workcalendar
+from erhvervskontakt.reporting import measures, sqltime, workcalendar
 from erhvervskontakt.reporting import scope as scopes
-from erhvervskontakt.reporting.compute_inquiries import _month_key, month_in
+from erhvervskontakt.reporting.compute_inquiries import month_in
 from erhvervskontakt.reporting.figures import DAYS, PERCENT, Report, pct, ratio
 
 COUNTED = (
@@ -42,13 +40,17 @@ def matter_groups(report: Report) -> list[dict]:
     now = report.now
     aggregates = {key: Count("pk", filter=measures.MEASURES[key].q(now)) for key in COUNTED}
     aggregates["transfer_sum"] = Sum("transfer_count")
-    return list(
+    months = report.period.months()
+    rows = list(
         scopes.matters(report.period, report.scope)
         .order_by()
-        .annotate(month=TruncMonth("received_at", tzinfo=clock.COPENHAGEN))
-        .values("unit__department_id", "topic_id", "month")
+        .annotate(month_index=sqltime.month_index("received_at", report.period))
+        .values("unit__department_id", "topic_id", "month_index")
         .annotate(**aggregates)
     )
+    for row in rows:
+        row["month"] = f"{months[row.pop('month_index')]:%Y-%m}"
+    return rows
 
 
 class MatterTotals:
@@ -64,7 +66,7 @@ class MatterTotals:
                 self.all,
                 self.by["department", group["unit__department_id"]],
                 self.by["topic", group["topic_id"]],
-                self.by["month", _month_key(group["month"])],
+                self.by["month", group["month"]],
             )
             for field in self.FIELDS:
                 value = group[field] or 0

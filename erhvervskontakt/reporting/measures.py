@@ -10,15 +10,18 @@ to their numerator. Definitions here are the ones printed in docs/reporting.md.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from erhvervskontakt.core import clock
 from erhvervskontakt.inquiries.models import CallbackStatus, Matter
 from erhvervskontakt.inquiries.workflow import Channel, MatterStatus
+from erhvervskontakt.organisation.models import Unit
 from erhvervskontakt.reporting import scope as scopes
 from erhvervskontakt.reporting.periods import Period
 
@@ -136,10 +139,22 @@ def _callback_pending(now):
 
 
 def multi_base(period: Period, scope: scopes.Scope, now: dt.datetime) -> QuerySet:
+    """Inquiries of the report annotated with counts over all their matters.
+
+    Departments are counted as one flag per department (a matter held by one of its units)
+    rather than ``COUNT(DISTINCT ...)``, which would force PostgreSQL to sort every group.
+    """
     late_open = ~Q(matters__status__in=[CLOSED, WAITING]) & Q(matters__due_at__lt=now)
+    units_by_department: dict[int, list[int]] = {}
+    for unit_id, department_id in Unit.objects.values_list("pk", "department_id"):
+        units_by_department.setdefault(department_id, []).append(unit_id)
+    flags = [
+        Max(Case(When(matters__unit_id__in=unit_ids, then=Value(1)), default=Value(0)))
+        for _department, unit_ids in sorted(units_by_department.items())
+    ]
     return scopes.inquiries(period, scope).annotate(
         n_matters=Count("matters"),
-        n_departments=Count("matters__unit__department", distinct=True),
+        n_departments=reduce(operator.add, flags) if flags else Value(0),
         n_open=Count("matters", filter=~Q(matters__status=CLOSED)),
         n_closed_late=Count(
             "matters", filter=Q(matters__status=CLOSED, matters__closed_at__gt=F("matters__due_at"))
@@ -198,10 +213,9 @@ def live_matters(scope: scopes.Scope) -> QuerySet:
 
 
 def new_business_q(period: Period, scope: scopes.Scope) -> Q:
-    """Inquiries from a business that had no inquiry (within the same filters) before the period."""
-    earlier = scopes.inquiries_any_time(scope).filter(
-        company=OuterRef("company"), received_at__lt=period.since
-    )
+    """Inquiries from a business that had no inquiry (within the same filters) in the previous period."""
+    previous = period.previous()
+    earlier = scopes.inquiries(previous, scope).filter(company=OuterRef("company"))
     return Q(company__isnull=False) & ~Q(Exists(earlier))
 
 

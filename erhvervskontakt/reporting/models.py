@@ -168,6 +168,7 @@ class CalendarDay(models.Model):
     """
 
     date = models.DateField(primary_key=True)
+    daynum = models.IntegerField(unique=True)  # days since 1970-01-01: joined without date arithmetic
     ordinal = models.IntegerField()
     closes_minute = models.PositiveSmallIntegerField(null=True, blank=True)
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 from erhvervskontakt.core import clock
 from erhvervskontakt.reporting import goals
-from erhvervskontakt.reporting.compute_inquiries import add_inquiry_figures, add_monthly_inquiries
+from erhvervskontakt.reporting.compute_inquiries import add_inquiry_figures
 from erhvervskontakt.reporting.compute_matters import (
     MatterTotals,
     add_breakdowns,
@@ -27,6 +27,7 @@ from erhvervskontakt.reporting.compute_other import (
 from erhvervskontakt.reporting.figures import Report
 from erhvervskontakt.reporting.periods import Period
 from erhvervskontakt.reporting.scope import Scope
+from erhvervskontakt.reporting.session import reporting_session
 
 # The figures compared with a baseline period, in the order they are shown.
 KEY_FIGURES = (
@@ -59,9 +60,13 @@ def build(
     with_goals: bool = True,
 ) -> Report:
     """Compute the report for ``period`` within ``scope`` (already restricted to what the user may see)."""
+    with reporting_session():
+        return _build(period, scope, baseline=baseline, now=now, with_goals=with_goals)
+
+
+def _build(period: Period, scope: Scope, *, baseline, now, with_goals: bool) -> Report:
     report = Report(period=period, scope=scope, now=now or clock.now())
     add_inquiry_figures(report)
-    add_monthly_inquiries(report)
     groups = matter_groups(report)
     totals = MatterTotals(groups)
     add_matter_figures(report, totals)
@@ -74,7 +79,7 @@ def build(
     if with_goals:
         report.goals = goals.evaluate(report, totals)
     if baseline is not None:
-        report.baseline = build(baseline, scope, now=report.now, with_goals=False)
+        report.baseline = _build(baseline, scope, baseline=None, now=report.now, with_goals=False)
     return report
 
 

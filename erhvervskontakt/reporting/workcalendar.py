@@ -18,9 +18,9 @@ import time
 from django.db import IntegrityError, connection, transaction
 from django.db.models import IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
 
 from erhvervskontakt.core import clock, workdays
+from erhvervskontakt.reporting import sqltime
 from erhvervskontakt.reporting.models import CalendarBuild, CalendarDay
 
 CHECK_SECONDS = 60  # as long as core.workdays caches the admin's closed days
@@ -36,13 +36,13 @@ def _days(first: dt.date, last: dt.date) -> list[CalendarDay]:
             ordinal += 1
         hours = workdays.opening_hours(day)
         closes = hours[1].hour * 60 + hours[1].minute if hours else None
-        rows.append(CalendarDay(date=day, ordinal=ordinal, closes_minute=closes))
+        rows.append(CalendarDay(date=day, daynum=sqltime.daynum(day), ordinal=ordinal, closes_minute=closes))
         day += dt.timedelta(days=1)
     return rows
 
 
 def _fingerprint(rows: list[CalendarDay]) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(b"calendar-v2")
     for row in rows:
         digest.update(f"{row.date}:{row.ordinal}:{row.closes_minute};".encode())
     return digest.hexdigest()
@@ -104,30 +104,30 @@ def response_days_sql(matters: QuerySet, since: dt.date) -> tuple[str, list]:
     working day when it arrived after closing time or on a closed day, as for due dates) to
     the day of its first response; 0 means the same working day. It equals
     ``workdays.working_days_between(workdays.effective_receipt_day(received_at), response day)``.
+    Local days and minutes come from ``sqltime`` (no per-row time-zone conversion).
     """
     # Responses are never later than today; a year's margin covers clocks that run ahead.
-    ensure(since - dt.timedelta(days=1), max(clock.today(), since) + dt.timedelta(days=366))
-    tz = clock.COPENHAGEN
-    inner = (
-        matters.filter(responded_at__isnull=False)
-        .order_by()
-        .annotate(
-            rday=TruncDate("received_at", tzinfo=tz),
-            rmin=ExtractHour("received_at", tzinfo=tz) * 60 + ExtractMinute("received_at", tzinfo=tz),
-            sday=TruncDate("responded_at", tzinfo=tz),
-        )
-        .values("id", "rday", "rmin", "sday")
-    )
+    last = max(clock.today(), since) + dt.timedelta(days=366)
+    ensure(since - dt.timedelta(days=1), last)
+    inner = matters.filter(responded_at__isnull=False).order_by().values("id", "received_at", "responded_at")
     sql, params = inner.query.sql_with_params()
+    years = (since.year - 1, last.year)
+    received = sqltime.local_epoch_sql("m.er", *years)
+    responded = sqltime.local_epoch_sql("m.es", *years)
+    epochs = (
+        f"SELECT m.id AS id, {sqltime.epoch_sql('m.received_at')} AS er, "
+        f"{sqltime.epoch_sql('m.responded_at')} AS es FROM ({sql}) m"
+    )
+    local = f"SELECT m.id AS id, {received} AS lr, {responded} AS ls FROM ({epochs}) m"
     table = connection.ops.quote_name(CalendarDay._meta.db_table)
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     wd = (
         f"{greatest}(c2.ordinal - c1.ordinal - CASE WHEN c1.closes_minute IS NOT NULL "
-        f"AND m.rmin < c1.closes_minute THEN 0 ELSE 1 END, 0)"
+        f"AND (l.lr %% 86400) / 60 < c1.closes_minute THEN 0 ELSE 1 END, 0)"  # %% : executed with params
     )
     return (
-        f"SELECT m.id AS id, {wd} AS wd FROM ({sql}) m "
-        f"JOIN {table} c1 ON c1.date = m.rday JOIN {table} c2 ON c2.date = m.sday",
+        f"SELECT l.id AS id, {wd} AS wd FROM ({local}) l "
+        f"JOIN {table} c1 ON c1.daynum = l.lr / 86400 JOIN {table} c2 ON c2.daynum = l.ls / 86400",
         list(params),
     )
 

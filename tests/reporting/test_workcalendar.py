@@ -99,7 +99,15 @@ def test_histogram_and_bucket_list_agree(inquiry):
         )
 
 
-def test_the_calendar_is_rebuilt_when_an_administrator_closes_a_day(inquiry, settings):
+@pytest.fixture
+def forget_calendars():
+    """Closed days are cached per process (core) and checked once a minute (reporting): forget both."""
+    yield
+    workdays.forget_closed_days()
+    workcalendar._verified.clear()
+
+
+def test_the_calendar_is_rebuilt_when_an_administrator_closes_a_day(inquiry, forget_calendars):
     received = dt.datetime(2025, 9, 1, 10, tzinfo=clock.COPENHAGEN)  # Monday
     responded = dt.datetime(2025, 9, 3, 10, tzinfo=clock.COPENHAGEN)  # Wednesday: 2 working days
     by_id = _matters(inquiry, [(received, responded)])
@@ -112,7 +120,7 @@ def test_the_calendar_is_rebuilt_when_an_administrator_closes_a_day(inquiry, set
     assert CalendarBuild.objects.count() == 1
 
 
-def test_the_calendar_grows_to_cover_a_later_period(db):
+def test_the_calendar_grows_to_cover_a_later_period(db, forget_calendars):
     workcalendar.ensure(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
     build = CalendarBuild.objects.get()
     assert (build.first, build.last) == (dt.date(2024, 1, 1), dt.date(2026, 12, 31))

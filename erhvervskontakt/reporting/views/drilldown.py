@@ -14,6 +14,7 @@ from erhvervskontakt.inquiries import access
 from erhvervskontakt.organisation.roles import has_role
 from erhvervskontakt.reporting import measures
 from erhvervskontakt.reporting.scope import restrict
+from erhvervskontakt.reporting.session import reporting_session
 from erhvervskontakt.reporting.views.common import report_form
 
 PAGE_SIZE = 50
@@ -64,6 +65,11 @@ def drilldown(request):
     if not form.is_valid():
         return render(request, "reporting/drilldown.html", context, status=400)
     scope = restrict(request.user, form.scope())
+    with reporting_session():
+        return _render_rows(request, form, key, level, scope, context)
+
+
+def _render_rows(request, form, key, level, scope, context):
     rows = measures.rows(key, form.period(), scope, clock.now())
     page = None
     if rows is not None:
