@@ -79,11 +79,14 @@ def cached_page(key_func=None):
                 response["X-Portal-Cache"] = "hit"
             else:
                 response = view(request, *args, **kwargs)
-                if (
+                shareable = (
                     response.status_code == 200
                     and not response.cookies
                     and not getattr(response, "streaming", False)
-                ):
+                    # A page that asked for a CSRF token is personal: never share it.
+                    and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                )
+                if shareable:
                     if hasattr(response, "render") and not response.is_rendered:
                         response.render()
                     cache.set(key, response.content, settings.PORTAL_PAGE_CACHE_SECONDS)

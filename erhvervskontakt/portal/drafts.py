@@ -35,7 +35,15 @@ def get_draft(request, form_code: str) -> Draft | None:
     key = _keys(request).get(form_code)
     if not key or not isinstance(key, str):
         return None
-    return Draft.objects.filter(key=key, form_code=form_code).prefetch_related("files").first()
+    draft = Draft.objects.filter(key=key, form_code=form_code).prefetch_related("files").first()
+    if draft is not None:
+        storage = DraftFile._meta.get_field("file").storage
+        lost = [f.pk for f in draft.files.all() if not storage.exists(f.file.name)]
+        if lost:  # e.g. storage restored from a backup: the business is asked to upload again
+            log.warning("portal: draft %s lost %d stored files", draft.pk, len(lost))
+            DraftFile.objects.filter(pk__in=lost).delete()
+            draft = Draft.objects.prefetch_related("files").get(pk=draft.pk)
+    return draft
 
 
 def _remember(request, form_code: str, key: str | None) -> None:

@@ -249,3 +249,12 @@ def test_callback_needs_a_phone_number(en_client, forms):
 
 def test_pdf_constant_is_a_pdf():
     assert PDF.startswith(b"%PDF-")
+
+
+def test_a_draft_file_lost_from_storage_is_asked_for_again_not_a_crash(en_client, forms):
+    en_client.post("/formular/outdoor-serving/", outdoor_serving(area_m2="", drawing=upload("tegning.pdf")))
+    stored = DraftFile.objects.get()
+    stored.file.storage.delete(stored.file.name)
+    response = en_client.post("/formular/outdoor-serving/", outdoor_serving())
+    assert response.status_code == 200 and errors_in(response.content.decode()) == ["f-drawing"]
+    assert not DraftFile.objects.exists() and not Inquiry.objects.exists()

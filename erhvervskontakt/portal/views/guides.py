@@ -27,7 +27,7 @@ def _plain_path(request, **_kwargs):
 def _search_key(request, **_kwargs):
     if set(request.GET) - {"q"}:
         return None
-    return f"{request.path}?q={normalise_query(request.GET.get('q', '')).lower()}"
+    return f"{request.path}?q={normalise_query(request.GET.get('q', ''))}"
 
 
 @require_GET
