@@ -150,6 +150,14 @@ def detailed(model, rows, depts):
     ]
     for k in ("top1", "top3", "dept", "multi"):
         m[k] = round(m[k], 3)
+    # Second pass: a long-running server has warm caches (spelling repairs, stems).
+    warm = []
+    for r in rows:
+        c0 = time.thread_time()
+        model.route(r["text"])
+        warm.append(time.thread_time() - c0)
+    m["warm_median_cpu_ms"] = round(statistics.median(warm) * 1000, 2)
+    m["warm_p95_cpu_ms"] = round(sorted(warm)[int(0.95 * (len(warm) - 1))] * 1000, 2)
     m["median_cpu_ms"] = round(statistics.median(cpu) * 1000, 2)
     m["p95_cpu_ms"] = round(sorted(cpu)[int(0.95 * (len(cpu) - 1))] * 1000, 2)
     return m, preds, times

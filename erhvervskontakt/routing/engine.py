@@ -39,6 +39,8 @@ from scipy import sparse
 from . import text as tx
 
 ENGINE_VERSION = "1.0"
+MAX_CHARS = 6000  # characters of a text that are analysed (after email clean-up)
+MAX_SEGMENTS = 20  # sentences/clauses routed separately for multi-matter detection
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,9 +418,10 @@ class RoutingModel:
         fz = self.featurizer
         is_email = "\n" in text.strip() or len(text) > 280
         body = tx.strip_email(text) if is_email else text
+        body = body[:MAX_CHARS]  # bound the cost of pasted documents and long threads
         triples, wf, cf = fz.analyse(body, is_email=False)
         n_words = sum(1 for _, _, part in triples if not part)
-        segs = tx.segments(body) if n_words >= 6 else []
+        segs = tx.segments(body)[:MAX_SEGMENTS] if n_words >= 6 else []
         if len(segs) < 2:
             segs = []
         kb = self.config.keyword_boost

@@ -217,3 +217,13 @@ def test_fast_transform_equals_fitted_vectorizers(fixture_topics):
     fast = fz.transform(texts)
     assert fitted.shape == fast.shape
     assert abs(fitted - fast).max() < 1e-5
+
+
+def test_very_long_text_is_bounded(fixture_model):
+    import time
+
+    text = "Vi vil gerne have borde og stole på fortovet. " * 2000 + "Og et A-skilt."
+    t0 = time.perf_counter()
+    r = fixture_model.route(text)
+    assert time.perf_counter() - t0 < 2.0
+    assert r.topics[0] == "udeservering"
