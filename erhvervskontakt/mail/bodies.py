@@ -135,14 +135,22 @@ def html_to_text(html: str) -> str:
 def sanitize_html(html: str) -> str:
     """HTML safe to show to staff: no scripts, styles, event handlers or remote-form tricks.
 
-    ``cid:`` links are kept so inline images can be pointed at their stored attachments.
+    ``cid:`` links are kept so inline images can be pointed at their stored attachments; remote
+    images are dropped (opening an email must not tell a sender or tracker that it was read).
     """
     return nh3.clean(
         html,
         url_schemes={"http", "https", "mailto", "cid"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_no_remote_images,
     )
+
+
+def _no_remote_images(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute in ("src", "srcset"):
+        return value if value.strip().lower().startswith("cid:") else None
+    return value
 
 
 # --- quoted history --------------------------------------------------------------------------

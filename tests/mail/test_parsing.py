@@ -77,6 +77,16 @@ def test_html_to_text_drops_scripts_and_keeps_structure():
     assert html_to_text(html) == "Hej\n\nA&B\nC"
 
 
+def test_sanitised_html_loads_nothing_remote():
+    from erhvervskontakt.mail.bodies import sanitize_html
+
+    html = (
+        '<p>Hej</p><img src="https://tracker.test/p.gif"><img src="cid:logo@x"><a href="https://kk.dk">kk</a>'
+    )
+    clean = sanitize_html(html)
+    assert "tracker.test" not in clean and 'src="cid:logo@x"' in clean and 'href="https://kk.dk"' in clean
+
+
 def test_language_guess():
     assert guess_language("Hello, we would like to open a café. Kind regards") == "en"
     assert guess_language("Hej, vi vil gerne åbne en café. Mvh") == "da"
