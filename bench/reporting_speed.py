@@ -135,9 +135,14 @@ def main() -> None:
     if args.explain:
         with CaptureQueriesContext(connection) as captured:
             report.build(span, Scope())
-        with connection.cursor() as cursor:
+        from erhvervskontakt.reporting.session import reporting_session
+
+        with reporting_session(), connection.cursor() as cursor:
             for query in captured.captured_queries:
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                if not query["sql"].startswith("SELECT") or "set_config" in query["sql"]:
+                    continue
+                # Logged SQL has its parameters filled in; run it without parameters.
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"].replace("%%", "%"))
                 print(query["time"], query["sql"][:300])
                 print("\n".join(row[0] for row in cursor.fetchall()))
                 print("-" * 80)

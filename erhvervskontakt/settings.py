@@ -366,7 +366,29 @@ TELEPHONY_PUBLIC_URL = env.url("TELEPHONY_PUBLIC_URL", SITE_URL, schemes=("http"
 TELEPHONY_TTS_VOICE = env.string("TELEPHONY_TTS_VOICE", "")
 
 # --- Routing engine -------------------------------------------------------------------
-# (routing settings go here)
+# Administrators' and agents' guide: docs/routing.md (thresholds chosen in bench/routing/README.md).
+# Below this confidence an inquiry goes to manual triage instead of a guess (0.6: 2 % of real
+# inquiries triaged, 83 % of texts that cannot be routed caught).
+ROUTING_TRIAGE_THRESHOLD = env.decimal("ROUTING_TRIAGE_THRESHOLD", 0.6, minimum=0.0, maximum=1.0)
+# A topic whose evidence reaches this is a separate matter of a multi-matter text.
+ROUTING_MULTI_THRESHOLD = env.decimal("ROUTING_MULTI_THRESHOLD", 0.35, minimum=0.01, maximum=1.0)
+# Nightly retraining (local time); skipped when the training data has not changed.
+ROUTING_RETRAIN_HOUR = env.integer("ROUTING_RETRAIN_HOUR", 3, minimum=0, maximum=23)
+# Share (%) of staff decisions held back from training to compare models on.
+ROUTING_HOLDOUT_PERCENT = env.integer("ROUTING_HOLDOUT_PERCENT", 20, minimum=1, maximum=50)
+# Below this many held-back staff decisions the shipped evaluation set is added to them.
+ROUTING_MIN_STAFF_HOLDOUT = env.integer("ROUTING_MIN_STAFF_HOLDOUT", 100, minimum=0)
+# Staff decisions older than this (days) are not learnt from (0 = all); bounds training time.
+ROUTING_STAFF_EXAMPLES_DAYS = env.integer("ROUTING_STAFF_EXAMPLES_DAYS", 730, minimum=0)
+# A new model may score this much lower on a held-back metric and still replace the active one.
+ROUTING_REPLACE_TOLERANCE = env.decimal("ROUTING_REPLACE_TOLERANCE", 0.0, minimum=0.0, maximum=0.2)
+# Stored models (the active one included); older versions keep their record but not their bytes.
+ROUTING_KEEP_MODELS = env.integer("ROUTING_KEEP_MODELS", 5, minimum=1)
+# How often (seconds) a serving process looks for a newly activated model.
+ROUTING_CHECK_SECONDS = env.integer("ROUTING_CHECK_SECONDS", 30, minimum=1)
+# A training holds a lock this long at most; a process needing the first model waits this long.
+ROUTING_TRAIN_LOCK_SECONDS = env.integer("ROUTING_TRAIN_LOCK_SECONDS", 1800, minimum=60)
+ROUTING_FIRST_MODEL_WAIT_SECONDS = env.integer("ROUTING_FIRST_MODEL_WAIT_SECONDS", 120, minimum=0)
 
 # --- Capacity planning and reporting --------------------------------------------------
 # (capacity / reporting settings go here)
@@ -390,3 +412,5 @@ REPORTING_DASHBOARD_REFRESH_SECONDS = env.integer("REPORTING_DASHBOARD_REFRESH_S
 REPORTING_MONTHLY_GOAL_REPORT = env.boolean("REPORTING_MONTHLY_GOAL_REPORT", True)
 # PostgreSQL sort memory for report queries (set per transaction; see reporting/session.py).
 REPORTING_WORK_MEM = env.string("REPORTING_WORK_MEM", "64MB")
+# Seconds a computed report is reused (page, PDF and XLSX of the same report); 0 switches it off.
+REPORTING_CACHE_SECONDS = env.integer("REPORTING_CACHE_SECONDS", 300, minimum=0)

@@ -297,6 +297,12 @@ def _survey(inquiry, *, comment: str = "Fin service", **scores):
     return survey.survey_submit(invitation, scores=scores, comment=comment, language="da")
 
 
+@pytest.fixture(autouse=True)
+def _no_report_cache(settings):
+    """Tests travel in time and roll back data: a cached report would outlive its data."""
+    settings.REPORTING_CACHE_SECONDS = 0
+
+
 @pytest.fixture(scope="module")
 def story(django_db_setup, django_db_blocker):
     """The story, built once per test module inside a transaction that is rolled back afterwards.

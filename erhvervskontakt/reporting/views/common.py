@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from erhvervskontakt.inquiries import access
 from erhvervskontakt.organisation.roles import has_role, unit_of
-from erhvervskontakt.reporting import forms, report
+from erhvervskontakt.reporting import cache, forms
 from erhvervskontakt.reporting.scope import can_use_reports, restrict
 
 
@@ -29,4 +29,4 @@ def report_form(request) -> forms.ReportForm:
 def build_from_form(request, form: forms.ReportForm, *, with_baseline: bool = True):
     scope = restrict(request.user, form.scope())
     baseline = form.baseline_period() if with_baseline else None
-    return report.build(form.period(), scope, baseline=baseline)
+    return cache.build(form.period(), scope, baseline=baseline)
