@@ -129,5 +129,5 @@ def login(page, username: str, password: str = "pw") -> None:
     page.goto("/staff/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
