@@ -1,9 +1,9 @@
 """Inquiry figures: volume, businesses served and their growth, channel mix, first-contact answers.
 
-One query: the inquiries of the period and of the previous period of equal length are
-grouped per business (company), with conditional counts; the outer query adds the groups up
-and counts the businesses with inquiries in each period. Months are counted against their
-first moments (no per-row time-zone conversion).
+Two queries: conditional counts over the period's inquiries (months are counted against their
+first moments: no per-row time-zone conversion), and the inquiries of the period and the
+previous period of equal length grouped per business (company), from which the outer query
+counts the businesses served in each and the new ones.
 """
 
 from __future__ import annotations
@@ -41,33 +41,39 @@ def add_inquiry_figures(report: Report) -> None:
     - ``monthly.<YYYY-MM>.inquiries``: inquiries per calendar month of the period.
     """
     period, previous, scope, now = report.period, report.previous, report.scope, report.now
-    current = Q(received_at__gte=period.since)
-    before = Q(received_at__lt=period.since)
     m = measures.MEASURES
     report.months = period.months()
-    inner = {
-        "n_cur": Count("pk", filter=current),
-        "n_prev": Count("pk", filter=before),
-        "n_first_contact": Count("pk", filter=current & m["inquiries_first_contact"].q(now)),
+    # Counts of the period: one pass, no grouping.
+    counts = {
+        "n_cur": Count("pk"),
+        "n_first_contact": Count("pk", filter=m["inquiries_first_contact"].q(now)),
+        "without_business": Count("pk", filter=m["inquiries_without_business"].q(now)),
     }
     for channel in Channel.values:
-        inner[f"n_channel_{channel}"] = Count("pk", filter=current & m[f"channel_{channel}"].q(now))
+        counts[f"n_channel_{channel}"] = Count("pk", filter=m[f"channel_{channel}"].q(now))
     for i, month in enumerate(report.months):
         span = month_in(period, month)
-        inner[f"n_month_{i}"] = Count("pk", filter=Q(received_at__gte=span.since, received_at__lt=span.until))
-    # Outer names must differ from the inner ones (Django reads ``n=Sum("n")`` as nesting aggregates).
-    outer = {f"total_{key}": Sum(key) for key in inner}
-    outer["businesses"] = Count("company_id", filter=Q(n_cur__gt=0))
-    outer["businesses_prev"] = Count("company_id", filter=Q(n_prev__gt=0))
-    outer["businesses_new"] = Count("company_id", filter=Q(n_cur__gt=0, n_prev=0))
-    outer["without_business"] = Sum("n_cur", filter=Q(company_id__isnull=True))
+        counts[f"n_month_{i}"] = Count(
+            "pk", filter=Q(received_at__gte=span.since, received_at__lt=span.until)
+        )
+    r = scopes.inquiries(period, scope).aggregate(**counts)
+    # Businesses of the period and the previous one: inquiries grouped per company, two counts.
+    current = Q(received_at__gte=period.since)
     per_business = (
         scopes.inquiries(Period(previous.start, period.end), scope)
         .order_by()
         .values("company_id")
-        .annotate(**inner)
+        .annotate(n_cur=Count("pk", filter=current), n_prev=Count("pk", filter=~current))
     )
-    r = {key.removeprefix("total_"): value or 0 for key, value in per_business.aggregate(**outer).items()}
+    # Outer names differ from the inner ones (Django reads ``n=Sum("n")`` as nested aggregates).
+    b = per_business.aggregate(
+        total_prev=Sum("n_prev"),
+        businesses=Count("company_id", filter=Q(n_cur__gt=0)),
+        businesses_prev=Count("company_id", filter=Q(n_prev__gt=0)),
+        businesses_new=Count("company_id", filter=Q(n_cur__gt=0, n_prev=0)),
+    )
+    r.update({key: value or 0 for key, value in b.items()})
+    r["n_prev"] = r.pop("total_prev")
 
     total = r["n_cur"]
     report.add("inquiries.count", total, measure="inquiries")

@@ -152,14 +152,22 @@ def multi_base(period: Period, scope: scopes.Scope, now: dt.datetime) -> QuerySe
         Max(Case(When(matters__unit_id__in=unit_ids, then=Value(1)), default=Value(0)))
         for _department, unit_ids in sorted(units_by_department.items())
     ]
-    return scopes.inquiries(period, scope).annotate(
-        n_matters=Count("matters"),
-        n_departments=reduce(operator.add, flags) if flags else Value(0),
-        n_open=Count("matters", filter=~Q(matters__status=CLOSED)),
-        n_closed_late=Count(
-            "matters", filter=Q(matters__status=CLOSED, matters__closed_at__gt=F("matters__due_at"))
-        ),
-        n_open_late=Count("matters", filter=late_open),
+    # Every coordination measure is about inquiries with two or more matters. Asking for each
+    # inquiry's second matter (one index probe) leaves out the single-matter majority before the
+    # expensive grouping; it is not a join, so the planner cannot turn it into one.
+    second_matter = Matter.objects.filter(inquiry=OuterRef("pk")).order_by().values("pk")[1:2]
+    return (
+        scopes.inquiries(period, scope)
+        .filter(Exists(second_matter))
+        .annotate(
+            n_matters=Count("matters"),
+            n_departments=reduce(operator.add, flags) if flags else Value(0),
+            n_open=Count("matters", filter=~Q(matters__status=CLOSED)),
+            n_closed_late=Count(
+                "matters", filter=Q(matters__status=CLOSED, matters__closed_at__gt=F("matters__due_at"))
+            ),
+            n_open_late=Count("matters", filter=late_open),
+        )
     )
 
 
