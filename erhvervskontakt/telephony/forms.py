@@ -26,7 +26,9 @@ class StartForm(forms.Form):
         required=False,
         max_length=32,
         initial="+45 20 00 00 01",
-        help_text=_("Used when the caller presses # to be called back on the number they call from."),
+        help_text=_(
+            "Used when the caller asks to be called back on the number they call from (1 in a callback step)."
+        ),
     )
 
 
