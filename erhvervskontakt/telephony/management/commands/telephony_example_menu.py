@@ -14,8 +14,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--code", default="eksempel")
         parser.add_argument("--numbers", default="+45 33 66 33 66")
+        parser.add_argument(
+            "--if-missing", action="store_true", help="Do nothing when the menu exists (keeps editors' changes)."
+        )
 
     def handle(self, *args, code, numbers, **options):
+        from erhvervskontakt.telephony.models import Menu
+
+        if options["if_missing"] and Menu.objects.filter(code=code).exists():
+            self.stdout.write(f"Menu {code!r} exists; kept as it is.")
+            return
         topics = {t.code: t for t in Topic.objects.filter(code__in=["udeservering", "alkoholbevilling"])}
         if len(topics) < 2:
             raise CommandError(
