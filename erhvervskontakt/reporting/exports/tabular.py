@@ -23,14 +23,13 @@ NUMBER_FORMATS = {
 }
 
 
-def describe(report: Report) -> list[tuple[str, str]]:
-    """The report's period and filters as (label, value) pairs (codes and names, never people)."""
+def describe_scope(scope) -> list[tuple[str, str]]:
+    """The filters of a report as (label, value) pairs: organisation and catalogue names only."""
     from erhvervskontakt.catalogue.models import Topic
     from erhvervskontakt.inquiries.workflow import Channel
     from erhvervskontakt.organisation.models import Department, Unit
 
-    scope = report.scope
-    rows = [(_("Period"), f"{report.period.start:%Y-%m-%d} – {report.period.end:%Y-%m-%d}")]
+    rows = []
     if scope.department_id:
         rows.append((_("Department"), str(Department.objects.get(pk=scope.department_id).name)))
     if scope.unit_id:
@@ -39,6 +38,13 @@ def describe(report: Report) -> list[tuple[str, str]]:
         rows.append((_("Topic"), str(Topic.objects.get(pk=scope.topic_id).name)))
     if scope.channel:
         rows.append((_("Channel"), str(Channel(scope.channel).label)))
+    return rows
+
+
+def describe(report: Report) -> list[tuple[str, str]]:
+    """The report's period and filters as (label, value) pairs (codes and names, never people)."""
+    rows = [(_("Period"), f"{report.period.start:%Y-%m-%d} – {report.period.end:%Y-%m-%d}")]
+    rows += describe_scope(report.scope)
     if report.baseline is not None:
         rows.append(
             (

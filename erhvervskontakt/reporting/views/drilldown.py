@@ -13,6 +13,7 @@ from erhvervskontakt.core import clock
 from erhvervskontakt.inquiries import access
 from erhvervskontakt.organisation.roles import has_role
 from erhvervskontakt.reporting import measures
+from erhvervskontakt.reporting.exports.tabular import describe_scope
 from erhvervskontakt.reporting.scope import restrict
 from erhvervskontakt.reporting.session import reporting_session
 from erhvervskontakt.reporting.views.common import report_form
@@ -86,6 +87,7 @@ def _render_rows(request, form, key, level, scope, context):
             "query": query.urlencode(),
             "back_query": back.urlencode(),
             "inquiry_url_name": inquiry_url_name(),
+            "filters": describe_scope(scope),
         }
     )
     return render(request, "reporting/drilldown.html", context)
