@@ -2,23 +2,22 @@
 
 ``route_text(text)`` returns ranked topic suggestions with scores, a confidence, the words
 that drove the choice, the matters judged present and whether the top topic is a state
-matter. Callers depend only on this module's types.
+matter (then the suggestion names the authority and its link). Callers depend only on this
+module's types.
 
-Until a trained model is available this answers by keyword overlap with the catalogue (names,
-keywords, synonyms): useful, explainable, and honest about its lower confidence.
+Suggestions come from the active trained model (``routing.serving``); the first call after a
+fresh set-up trains one. Only when no model can be trained (an empty catalogue) does this answer
+by keyword overlap with the catalogue, with ``model_version == "keywords"``.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from erhvervskontakt.catalogue.models import Topic
+from django.conf import settings
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
-_WORD = re.compile(r"[a-z0-9§]+")
+from erhvervskontakt.catalogue.models import Topic
+from erhvervskontakt.routing import keywords, serving
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,11 @@ class Suggestion:
     unit: str
     department: str
     is_external: bool
+    unit_code: str = ""
+    # For a state matter (is_external): the authority and where the business goes.
+    authority: str = ""
+    link_url: str = ""
+    link_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,39 +49,40 @@ class Routing:
     def top(self) -> Suggestion | None:
         return self.suggestions[0] if self.suggestions else None
 
+    @property
+    def external(self) -> Suggestion | None:
+        """The top suggestion when it is a state matter (answer with its authority and link)."""
+        return self.suggestions[0] if self.is_external and self.suggestions else None
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").lower().translate(_FOLD)
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+def _suggestion(topic: Topic, score: float) -> Suggestion:
+    link = next(iter(topic.links.all()), None)
+    return Suggestion(
+        code=topic.code,
+        score=float(score),
+        name=topic.name,
+        unit=topic.unit.name,
+        department=topic.department.code,
+        is_external=topic.is_external,
+        unit_code=topic.unit.code,
+        authority=topic.unit.name if topic.is_external else "",
+        link_url=link.url if link and topic.is_external else "",
+        link_title=link.title if link and topic.is_external else "",
+    )
 
 
-def _tokens(text: str) -> set[str]:
-    return {w for w in _WORD.findall(_fold(text)) if len(w) > 2}
+def _topics(codes: list[str]) -> dict[str, Topic]:
+    qs = (
+        Topic.objects.filter(code__in=codes, is_active=True)
+        .select_related("unit", "department")
+        .prefetch_related("links")
+    )
+    return {t.code: t for t in qs}
 
 
 def _keyword_route(text: str, limit: int) -> Routing:
-    words = _tokens(text)
-    if not words:
-        return Routing(suggestions=[], confidence=0.0)
-    scored = []
-    for topic in Topic.objects.filter(is_active=True).select_related("unit", "department"):
-        phrases = [topic.name_da, topic.name_en, *topic.keyword_list(), *topic.synonym_list()]
-        hits = set()
-        for phrase in phrases:
-            phrase_words = _tokens(phrase)
-            if phrase_words and phrase_words <= words:
-                hits |= phrase_words
-            else:
-                # Prefix match carries compounds ("udeserveringstilladelse") and inflections.
-                hits |= {w for w in words for p in phrase_words if len(p) > 4 and (w.startswith(p) or p.startswith(w))}
-        if hits:
-            scored.append((len(hits), topic, sorted(hits)))
-    scored.sort(key=lambda item: (-item[0], item[1].code))
-    total = sum(math.exp(s) for s, _, _ in scored) or 1.0
-    suggestions = [
-        Suggestion(t.code, math.exp(s) / total, t.name, t.unit.name, t.department.code, t.is_external)
-        for s, t, _ in scored[:limit]
-    ]
+    scored = keywords.keyword_scores(text)
+    suggestions = [_suggestion(t, s) for s, t, _ in scored[:limit]]
     confidence = suggestions[0].score if suggestions else 0.0
     return Routing(
         suggestions=suggestions,
@@ -85,10 +90,42 @@ def _keyword_route(text: str, limit: int) -> Routing:
         explanation=scored[0][2] if scored else [],
         matters=[s.code for s in suggestions if s.score >= 0.25],
         is_external=bool(suggestions) and suggestions[0].is_external,
-        needs_manual_triage=confidence < 0.5,
+        needs_manual_triage=confidence < settings.ROUTING_TRIAGE_THRESHOLD,
+        model_version=keywords.VERSION,
     )
 
 
 def route_text(text: str, *, limit: int = 5) -> Routing:
     """Rank the catalogue's topics for a business's own words."""
-    return _keyword_route(text, limit)
+    text = text or ""
+    model, version = serving.ensure()
+    if model is None:
+        return _keyword_route(text, limit)
+    if not text.strip():
+        return Routing(suggestions=[], confidence=0.0, model_version=version)
+    result = model.route(
+        text,
+        k=len(model.topics),
+        triage_threshold=settings.ROUTING_TRIAGE_THRESHOLD,
+        multi_threshold=settings.ROUTING_MULTI_THRESHOLD,
+    )
+    # Topics deactivated or removed since the model was trained are skipped.
+    wanted = result.topics[: limit + 5]
+    topics = _topics(wanted)
+    if len([c for c in wanted if c in topics]) < limit:
+        topics = _topics(result.topics)
+    suggestions = [
+        _suggestion(topics[code], score)
+        for code, score in zip(result.topics, result.scores, strict=True)
+        if code in topics
+    ][:limit]
+    top_kept = bool(suggestions) and suggestions[0].code == result.topics[0]
+    return Routing(
+        suggestions=suggestions,
+        confidence=float(result.confidence) if top_kept else 0.0,
+        explanation=list(result.explanation) if top_kept else [],
+        matters=[c for c in result.matters if c in topics],
+        is_external=bool(suggestions) and suggestions[0].is_external,
+        needs_manual_triage=bool(result.needs_triage) or not top_kept,
+        model_version=version,
+    )
