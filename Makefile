@@ -42,6 +42,7 @@ setup: $(VENV)/.installed node_modules/.installed $(VAR_DIR)/secret_key
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) manage.py load_catalogue
+	$(PY) manage.py route_train --if-missing
 	$(PY) manage.py load_forms
 	@if [ "$(DEMO_MODE)" = "1" ]; then $(PY) manage.py load_demo && $(PY) manage.py load_call_history && $(PY) manage.py telephony_example_menu --if-missing; fi
 
