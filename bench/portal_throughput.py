@@ -136,6 +136,8 @@ def topic_paths_and_queries(env: dict[str, str]) -> tuple[list[str], list[str]]:
     script = (
         "import django, json; django.setup();"
         "from erhvervskontakt.catalogue.models import Topic;"
+        "from erhvervskontakt.routing.api import route_text;"
+        "route_text('borde og stole på fortovet');"  # fails loudly if the engine cannot run here
         "t = list(Topic.objects.filter(is_active=True));"
         "print(json.dumps([[x.code for x in t], [e for x in t for e in x.example_list()[:2]]]))"
     )
@@ -182,6 +184,20 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
             time.sleep(0.3)
     process.terminate()
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def worker_cpu_seconds(master: int) -> float:
+    """User + system CPU of gunicorn's workers so far: the server's own cost, whatever the load."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for child in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (child / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def warm_up(port: int, paths: list[str]) -> None:
@@ -252,6 +268,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--cache", choices=["auto", "redis", "file"], default="auto")
     args = parser.parse_args()
+    # A SIGTERM (e.g. from `timeout`) still stops gunicorn and removes the temporary files.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     var_dir = Path(tempfile.mkdtemp(prefix="ek-portal-bench-"))
     env = {
@@ -290,6 +308,7 @@ def main() -> int:
         warm_up(port, topics + queries)
         for round_no in range(args.rounds):
             for name, spec in scenarios.items():
+                cpu_before = worker_cpu_seconds(server.pid)
                 result = wrk(
                     port,
                     spec["paths"],
@@ -298,6 +317,9 @@ def main() -> int:
                     threads=args.threads,
                     unique=spec.get("unique", False),
                     languages=spec.get("languages", ("",)),
+                )
+                result["cpu_ms"] = (
+                    (worker_cpu_seconds(server.pid) - cpu_before) * 1000 / max(result["requests"], 1)
                 )
                 results[name].append(result)
                 print(
@@ -323,14 +345,16 @@ def main() -> int:
         f"wrk {args.threads} threads, {args.connections} connections, "
         f"{args.duration} s x {args.rounds} rounds (medians).\n"
     )
-    print("| endpoint | req/s | vs /healthz | p50 ms | p95 ms | p99 ms | errors / non-2xx |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print(
+        "| endpoint | req/s | vs /healthz | p50 ms | p95 ms | p99 ms | server CPU ms/req | errors / non-2xx |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     ok = True
     for name, m in median.items():
         ratio = m["rps"] / base
         print(
             f"| {name} | {m['rps']:.0f} | {ratio:.0%} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} "
-            f"| {m['p99_ms']:.1f} | {m['errors']:.0f} / {m['non2xx']:.0f} |"
+            f"| {m['p99_ms']:.1f} | {m['cpu_ms']:.2f} | {m['errors']:.0f} / {m['non2xx']:.0f} |"
         )
         if name in ("topic pages", "search (warm)"):
             ok &= ratio >= 0.5 and m["p95_ms"] < 100 and m["non2xx"] == 0
