@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -255,6 +256,7 @@ def main() -> None:
             print(json.dumps(rounds[-1]), file=sys.stderr)
     finally:
         server.stop(remove=True)
+        shutil.rmtree(var, ignore_errors=True)  # media files and the file cache of this run
     fetch_rate = statistics.median(r["fetch_rate"] for r in rounds)
     ingest_rate = statistics.median(r["ingest_rate"] for r in rounds)
     ratio = statistics.median(r["ratio"] for r in rounds)
