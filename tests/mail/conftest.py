@@ -68,6 +68,17 @@ def _mail_settings(settings):
 
 
 @pytest.fixture
+def routing_finds_nothing(monkeypatch):
+    """The routing engine places nothing (independent of whichever model is serving)."""
+    from erhvervskontakt.mail import decisions
+    from erhvervskontakt.routing.api import Routing
+
+    monkeypatch.setattr(
+        decisions, "route_text", lambda text, limit=5: Routing(suggestions=[], confidence=0.0)
+    )
+
+
+@pytest.fixture
 def mail_world(catalogue, personas):
     """The organisation, catalogue and personas the ingestion tests register inquiries into."""
     return catalogue

@@ -16,7 +16,7 @@ CHANGELIST = "admin:mail_quarantinedmessage_changelist"
 
 
 @pytest.fixture
-def quarantined(mail_world, settings):
+def quarantined(mail_world, settings, routing_finds_nothing):
     settings.MAIL_FALLBACK_TOPIC = ""
     result = ingest(make_email(subject="Hej", body="Ring til mig", message_id="<q1@cafe.test>"))
     settings.MAIL_FALLBACK_TOPIC = "generel"

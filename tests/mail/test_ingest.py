@@ -202,7 +202,7 @@ def test_garbage_is_quarantined_with_the_raw_bytes_and_can_be_retried(mail_world
     assert list(inbound.events.values_list("kind", flat=True)) == ["quarantined", "retried"]
 
 
-def test_no_topic_quarantines_until_a_fallback_is_configured(mail_world, settings):
+def test_no_topic_quarantines_until_a_fallback_is_configured(mail_world, settings, routing_finds_nothing):
     settings.MAIL_FALLBACK_TOPIC = ""
     result = ingest(make_email(subject="Hej", body="Kan I ringe til mig?"))
     assert result.status == InboundStatus.QUARANTINED
