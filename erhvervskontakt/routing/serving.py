@@ -60,12 +60,19 @@ def current() -> tuple[engine.RoutingModel | None, str]:
         _state["checked"] = now
         if name and name != _state["version"]:
             try:
-                model = load_model(name)
-            except ModelVersion.DoesNotExist:
-                # The cache named a version the database no longer has: ask the database itself.
-                cache.delete(ACTIVE_KEY)
-                name = _active_version_name()
-                model = load_model(name) if name else None
+                try:
+                    model = load_model(name)
+                except ModelVersion.DoesNotExist:
+                    # The cache named a version the database no longer has: ask the database itself.
+                    cache.delete(ACTIVE_KEY)
+                    name = _active_version_name()
+                    model = load_model(name) if name else None
+            except Exception:
+                # E.g. a model pickled by an older engine: serve nothing from it; ensure() trains a
+                # new one, which replaces an active model that cannot be loaded.
+                log.error("routing: the active model %s cannot be loaded", name, exc_info=True)
+                _state.update(version="", model=None)
+                return None, ""
             _state.update(version=name if model else "", model=model)
             if model is not None:
                 log.info("routing: serving model %s", name)

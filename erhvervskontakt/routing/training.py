@@ -176,10 +176,15 @@ def _retrain(run: TrainingRun, *, config, say) -> TrainingRun:
     active = active_version()
     run.data_hash, run.training_size = ts.data_hash, len(ts.examples)
     run.training_sources, run.holdout_source = ts.sources, ts.holdout_source
+    previous_model = None
     if active is not None:
         run.previous_version = active.version
+        try:
+            previous_model = load_model(active)
+        except Exception as exc:  # e.g. pickled by an older engine: no competitor, and must be replaced
+            log.warning("routing: active model %s cannot be loaded (%s); replacing it", active.version, exc)
     if (
-        active is not None
+        previous_model is not None
         and not run.forced
         and active.data_hash == run.data_hash
         and active.engine_version == engine.ENGINE_VERSION
@@ -194,16 +199,13 @@ def _retrain(run: TrainingRun, *, config, say) -> TrainingRun:
     say(f"Scoring on {len(ts.holdout)} held-back inquiries ({ts.holdout_source}) ...")
     run.candidate_metrics = engine.evaluate(model, ts.holdout, ts.departments)
     previous_metrics = None
-    if active is not None:
-        try:
-            previous_metrics = engine.evaluate(load_model(active), ts.holdout, ts.departments)
-        except Exception as exc:  # an unreadable model (e.g. from an older engine) is no competitor
-            log.warning("routing: active model %s cannot be loaded (%s); replacing it", active.version, exc)
-            previous_metrics = None
-        run.previous_metrics = previous_metrics or {}
+    if previous_model is not None:
+        previous_metrics = engine.evaluate(previous_model, ts.holdout, ts.departments)
+        run.previous_metrics = previous_metrics
+        del previous_model
     decision = decide(run.candidate_metrics, previous_metrics, force=run.forced)
     if active is not None and previous_metrics is None:
-        decision = Decision(True, "the active model could not be loaded")
+        decision = Decision(True, "the active model could not be loaded: replaced")
     if not decision.activate:
         return _finish(run, RunStatus.KEPT, decision.reason)
     mv = _activate(model, ts, run.candidate_metrics, trigger=run.trigger, actor=run.triggered_by)

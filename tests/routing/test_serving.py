@@ -104,3 +104,14 @@ def test_a_failing_first_training_falls_back_to_keywords(catalogue, monkeypatch)
     monkeypatch.setattr(training, "retrain", broken)
     routing = route_text("A-skilt")
     assert routing.model_version == "keywords" and routing.top.code == "skilte"
+
+
+def test_an_active_model_that_cannot_be_loaded_is_replaced_by_a_new_one(catalogue):
+    broken = training.retrain().model
+    ModelVersion.objects.filter(pk=broken.pk).update(blob=b"not a pickle", size_bytes=12)
+    serving.reset()
+    cache.clear()
+    routing = route_text("A-skilt på fortovet")
+    assert routing.top.code == "skilte" and routing.model_version not in ("keywords", broken.version)
+    run = TrainingRun.objects.latest("id")
+    assert run.trigger == Trigger.FIRST_USE and "could not be loaded" in run.reason
