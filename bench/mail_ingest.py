@@ -198,6 +198,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_catalogue", verbosity=0)
+    call_command("route_train", "--if-missing", verbosity=0)  # as `make setup`: the trained router serves
     kc = Unit.objects.get(code=settings.CONTACT_CENTRE_UNIT)
     Topic.objects.get_or_create(
         code="generel",
@@ -263,6 +264,7 @@ def main() -> None:
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {**machine(), "load_before": load_before, "load_after": os.getloadavg()[0]},
+        "routing_model": decisions.route_text("udeservering").model_version,
         "messages_per_round": args.messages,
         "rounds": rounds,
         "median_fetch_rate": fetch_rate,
