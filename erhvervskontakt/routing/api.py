@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from erhvervskontakt.catalogue.models import Topic
-from erhvervskontakt.routing import keywords, serving
+from erhvervskontakt.routing import keywords, serving, topics
 
 
 @dataclass(frozen=True)
@@ -56,28 +56,11 @@ class Routing:
 
 
 def _suggestion(topic: Topic, score: float) -> Suggestion:
-    link = next(iter(topic.links.all()), None)
-    return Suggestion(
-        code=topic.code,
-        score=float(score),
-        name=topic.name,
-        unit=topic.unit.name,
-        department=topic.department.code,
-        is_external=topic.is_external,
-        unit_code=topic.unit.code,
-        authority=topic.unit.name if topic.is_external else "",
-        link_url=link.url if link and topic.is_external else "",
-        link_title=link.title if link and topic.is_external else "",
-    )
-
-
-def _topics(codes: list[str]) -> dict[str, Topic]:
-    qs = (
-        Topic.objects.filter(code__in=codes, is_active=True)
-        .select_related("unit", "department")
-        .prefetch_related("links")
-    )
-    return {t.code: t for t in qs}
+    info = topics.active_topics().get(topic.code)
+    if info is None:  # deactivated a moment ago
+        info = {"name": topic.name, "unit": topic.unit.name, "department": topic.department.code}
+        info |= {"is_external": topic.is_external, "unit_code": topic.unit.code}
+    return Suggestion(code=topic.code, score=float(score), **info)
 
 
 def _keyword_route(text: str, limit: int) -> Routing:
@@ -110,21 +93,18 @@ def route_text(text: str, *, limit: int = 5) -> Routing:
         multi_threshold=settings.ROUTING_MULTI_THRESHOLD,
     )
     # Topics deactivated or removed since the model was trained are skipped.
-    wanted = result.topics[: limit + 5]
-    topics = _topics(wanted)
-    if len([c for c in wanted if c in topics]) < limit:
-        topics = _topics(result.topics)
+    active = topics.active_topics()
     suggestions = [
-        _suggestion(topics[code], score)
+        Suggestion(code=code, score=float(score), **active[code])
         for code, score in zip(result.topics, result.scores, strict=True)
-        if code in topics
+        if code in active
     ][:limit]
     top_kept = bool(suggestions) and suggestions[0].code == result.topics[0]
     return Routing(
         suggestions=suggestions,
         confidence=float(result.confidence) if top_kept else 0.0,
         explanation=list(result.explanation) if top_kept else [],
-        matters=[c for c in result.matters if c in topics],
+        matters=[c for c in result.matters if c in active],
         is_external=bool(suggestions) and suggestions[0].is_external,
         needs_manual_triage=bool(result.needs_triage) or not top_kept,
         model_version=version,

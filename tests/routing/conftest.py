@@ -14,7 +14,7 @@ import sklearn
 from django.core.cache import cache
 
 from erhvervskontakt.catalogue import io as catalogue_io
-from erhvervskontakt.routing import datasets, engine, serving, training
+from erhvervskontakt.routing import datasets, engine, serving, topics, training
 from erhvervskontakt.routing.models import Trigger
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,9 +65,11 @@ def shipped_model(request) -> engine.RoutingModel:
 def _fresh_serving():
     """Every test starts with no model loaded in this process and an empty shared cache."""
     serving.reset()
+    topics.clear()
     cache.clear()
     yield
     serving.reset()
+    topics.clear()
     cache.clear()
 
 

@@ -90,7 +90,7 @@ def test_triage_threshold_is_a_setting(shipped_active, settings):
 
 
 def test_multi_threshold_is_a_setting(shipped_active, settings):
-    text = "Vi skal have alkoholbevilling, og vi vil have borde på fortovet."
+    text = "Vi skal have alkoholbevilling til vinbaren. Derudover vil vi have udeservering på fortovet."
     settings.ROUTING_MULTI_THRESHOLD = 0.35
     assert len(route_text(text).matters) >= 2
     settings.ROUTING_MULTI_THRESHOLD = 1.0
@@ -109,3 +109,18 @@ def test_deactivated_topics_are_never_suggested(shipped_active):
     assert "udeservering" not in codes and "udeservering" not in routing.matters
     assert len(codes) == 5
     assert routing.needs_manual_triage  # the model's first choice is gone: an agent decides
+
+
+def test_topic_names_follow_the_language_and_editors_changes(shipped_active):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = route_text("skilt på facaden").top
+    with translation.override("da"):
+        danish = route_text("skilt på facaden").top
+    topic = Topic.objects.get(code="skilte")
+    assert (english.name, danish.name) == (topic.name_en, topic.name_da)
+    topic.name_da = "Skilte og facadereklamer"
+    topic.save()
+    with translation.override("da"):
+        assert route_text("skilt på facaden").top.name == "Skilte og facadereklamer"
