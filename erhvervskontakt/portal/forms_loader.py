@@ -7,6 +7,8 @@ chosen a form, unless ``update``).
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 
 import yaml
@@ -37,24 +39,32 @@ def _pair(value, where: str) -> tuple[str, str]:
     raise FormsError(f"{where}: expected text or {{da, en}}")
 
 
+@functools.lru_cache(maxsize=256)
+def _parse(path: Path, _mtime_ns: int, _size: int):
+    # Keyed by modification time and size: an edited file is read again.
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise FormsError(f"{path.name}: not valid YAML: {exc}") from exc
+
+
+def _load(path: Path):
+    stat = path.stat()
+    return copy.deepcopy(_parse(path, stat.st_mtime_ns, stat.st_size))
+
+
 def topic_forms() -> dict[str, str]:
     """Topic code → form code for the shipped topics that name a form."""
     links = {}
     for path in sorted(TOPICS_DIR.glob("*.yaml")):
-        try:
-            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
-        except yaml.YAMLError as exc:
-            raise FormsError(f"{path.name}: not valid YAML: {exc}") from exc
+        raw = _load(path)
         if isinstance(raw, dict) and raw.get("code") and raw.get("form"):
             links[str(raw["code"])] = str(raw["form"])
     return links
 
 
 def read_form_file(path: Path, topic_codes: set[str] | None = None) -> dict:
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        raise FormsError(f"{path.name}: not valid YAML: {exc}") from exc
+    raw = _load(path)
     if not isinstance(raw, dict) or not raw.get("code"):
         raise FormsError(f"{path.name}: a form needs a code")
     try:
