@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from erhvervskontakt.catalogue.models import FormDefinition
 from erhvervskontakt.core import clock, workdays
 from erhvervskontakt.inquiries import services
 from erhvervskontakt.inquiries.models import Attachment, Callback, Inquiry
@@ -283,3 +284,7 @@ def test_every_other_public_page_type_passes_axe(page, portal_site):
         page.goto(path)
         assert page.locator("h1").count() == 1, path
         assert_accessible(page, path)
+    # The page a refused submission gets (here: a form whose schema an editor broke).
+    FormDefinition.objects.filter(code="road-area").update(schema={"sections": "broken"})
+    assert page.goto("/formular/road-area/").status == 503
+    assert_accessible(page, "refused page")
