@@ -197,7 +197,8 @@ def form_submit(
         channel=Channel.FORM,
         subject=subject[:300],
         text="\n".join([summary_text(form.name_da, spec, cleaned, file_names), "", *contact.lines()]),
-        matters=[services.MatterSpec(topic=topic, direct=True)],
+        # A state matter goes to the contact centre, which refers the business to the authority.
+        matters=[services.MatterSpec(topic=topic, direct=not topic.is_external)],
         company=contact.company_row(),
         contact_name=contact.name,
         contact_email=contact.email,

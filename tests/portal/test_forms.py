@@ -258,3 +258,16 @@ def test_a_draft_file_lost_from_storage_is_asked_for_again_not_a_crash(en_client
     response = en_client.post("/formular/outdoor-serving/", outdoor_serving())
     assert response.status_code == 200 and errors_in(response.content.decode()) == ["f-drawing"]
     assert not DraftFile.objects.exists() and not Inquiry.objects.exists()
+
+
+def test_a_state_matter_goes_to_the_contact_centre_for_referral(en_client, forms, org):
+    data = {
+        "topic": "ekstern-skat",
+        "subject": "Moms",
+        "message": "Hvornår skal jeg betale moms?",
+        **contact(),
+    }
+    assert en_client.post("/formular/generel/", data).status_code == 302
+    matter = Inquiry.objects.get().matters.get()
+    assert matter.topic.code == "ekstern-skat" and matter.unit == org.kc
+    assert "The state handles this matter" in en_client.get("/kvittering/").content.decode()
