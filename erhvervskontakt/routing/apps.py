@@ -11,13 +11,12 @@ class RoutingConfig(AppConfig):
     def ready(self):
         from erhvervskontakt.catalogue.models import Topic, TopicLink
         from erhvervskontakt.organisation.models import Department, Unit
-        from erhvervskontakt.routing import topics
+        from erhvervskontakt.routing import serving, topics
 
-        # What suggestions show about a topic is cached per process; an edit clears it.
+        # What suggestions show about a topic is cached per process; an edit clears it, and the next
+        # suggestion checks which model is active.
         for model in (Topic, TopicLink, Unit, Department):
-            post_save.connect(
-                topics.clear, sender=model, dispatch_uid=f"routing-topics-{model.__name__}-save"
-            )
-            post_delete.connect(
-                topics.clear, sender=model, dispatch_uid=f"routing-topics-{model.__name__}-del"
-            )
+            for signal, kind in ((post_save, "save"), (post_delete, "delete")):
+                uid = f"routing-{model.__name__}-{kind}"
+                signal.connect(topics.clear, sender=model, dispatch_uid=f"{uid}-topics")
+                signal.connect(serving.catalogue_changed, sender=model, dispatch_uid=f"{uid}-model")

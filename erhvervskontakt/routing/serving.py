@@ -38,6 +38,19 @@ def forget_check() -> None:
         _state["checked"] = float("-inf")
 
 
+def catalogue_changed(**_kwargs) -> None:
+    """A topic, link, unit or department was saved here: look at the active version on the next call.
+
+    The active model does not change with the catalogue, so in production this costs one small query;
+    it keeps a process from answering with a model of a catalogue it no longer has (a test database
+    rolled back under a long-lived test process, or a database restored from a backup).
+    """
+    from erhvervskontakt.routing.training import ACTIVE_KEY
+
+    forget_check()
+    cache.delete(ACTIVE_KEY)
+
+
 def _active_version_name() -> str:
     from erhvervskontakt.routing.training import ACTIVE_KEY
 

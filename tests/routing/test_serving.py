@@ -115,3 +115,16 @@ def test_an_active_model_that_cannot_be_loaded_is_replaced_by_a_new_one(catalogu
     assert routing.top.code == "skilte" and routing.model_version not in ("keywords", broken.version)
     run = TrainingRun.objects.latest("id")
     assert run.trigger == Trigger.FIRST_USE and "could not be loaded" in run.reason
+
+
+def test_after_a_catalogue_edit_the_next_suggestion_checks_the_active_model(catalogue, org):
+    from erhvervskontakt.catalogue.models import Topic
+
+    served = training.retrain().model
+    assert route_text("skilt").model_version == served.version
+    ModelVersion.objects.all().delete()  # e.g. a database restored from before any training
+    Topic.objects.create(
+        code="film", department=org.tmf, unit=org.unit_a, name_da="Filmoptagelser", keywords="film\noptagelse"
+    )
+    routing = route_text("filmoptagelse på gaden")
+    assert routing.model_version not in (served.version, "keywords") and routing.top.code == "film"
