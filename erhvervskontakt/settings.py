@@ -412,7 +412,5 @@ REPORTING_DASHBOARD_REFRESH_SECONDS = env.integer("REPORTING_DASHBOARD_REFRESH_S
 REPORTING_MONTHLY_GOAL_REPORT = env.boolean("REPORTING_MONTHLY_GOAL_REPORT", True)
 # PostgreSQL sort memory for report queries (set per transaction; see reporting/session.py).
 REPORTING_WORK_MEM = env.string("REPORTING_WORK_MEM", "64MB")
-# The planner's cost of a random page read during report queries (1.1: data in memory or on SSD).
-REPORTING_RANDOM_PAGE_COST = env.string("REPORTING_RANDOM_PAGE_COST", "1.1")
 # Seconds a computed report is reused (page, PDF and XLSX of the same report); 0 switches it off.
 REPORTING_CACHE_SECONDS = env.integer("REPORTING_CACHE_SECONDS", 300, minimum=0)
