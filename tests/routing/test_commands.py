@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from erhvervskontakt.catalogue.models import Topic
 from erhvervskontakt.routing.models import ModelVersion, RunStatus, TrainingRun, Trigger
@@ -25,7 +26,8 @@ def run(*args):
     out, err = io.StringIO(), io.StringIO()
     error = None
     try:
-        call_command(*args, stdout=out, stderr=err)
+        with translation.override("en"):  # messages are asserted in English, whatever LANGUAGE_CODE is
+            call_command(*args, stdout=out, stderr=err)
     except CommandError as exc:
         error = exc
     return out.getvalue(), err.getvalue(), error
