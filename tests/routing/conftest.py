@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import pickle
 from pathlib import Path
 
@@ -51,13 +52,17 @@ def shipped_model(request) -> engine.RoutingModel:
     if path is not None and path.exists():
         try:
             return engine.RoutingModel.from_bytes(path.read_bytes())
-        except (pickle.UnpicklingError, TypeError, EOFError, AttributeError):
-            path.unlink()
+        except (OSError, pickle.UnpicklingError, TypeError, EOFError, AttributeError):
+            pass  # stale or half-written by another worker: train again
     model = train_shipped()
     if path is not None:
         for old in cache_dir.glob("*.pickle"):
-            old.unlink()
-        path.write_bytes(model.to_bytes())
+            if old != path:
+                old.unlink(missing_ok=True)
+        # Written whole, then renamed: parallel workers (pytest -n) never read half a file.
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(model.to_bytes())
+        os.replace(tmp, path)
     return model
 
 
