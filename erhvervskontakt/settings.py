@@ -294,7 +294,7 @@ MAIL_AUTO_FORWARD_MIN_CONFIDENCE = (
 # Only these topic codes may be auto-forwarded (empty = any topic of the city's own units).
 MAIL_AUTO_FORWARD_TOPICS = env.string_list("MAIL_AUTO_FORWARD_TOPICS", [])
 # The topic an email is registered under when routing finds none (triaged by an agent).
-MAIL_FALLBACK_TOPIC = env.string("MAIL_FALLBACK_TOPIC", "")
+MAIL_FALLBACK_TOPIC = env.string("MAIL_FALLBACK_TOPIC", "generel")
 # Loop guard: at most this many receipts per sender address per hour.
 MAIL_RECEIPTS_PER_SENDER_PER_HOUR = env.integer("MAIL_RECEIPTS_PER_SENDER_PER_HOUR", 3, minimum=0)
 # Our own addresses: mail from them is never answered (besides the mailboxes' own usernames).

@@ -62,3 +62,20 @@ def make_history(
 def call_history(db, frozen_today, queue):
     """Five weeks of synthetic history up to yesterday."""
     return make_history(queue, weeks=5)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions here read the English message ids. Danish, the default, is checked for
+    completeness in tests/test_translations.py and in the Danish browser journeys."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
