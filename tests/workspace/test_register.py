@@ -96,7 +96,7 @@ def test_missing_subject_and_topics_are_shown_next_to_the_fields(agent_client, c
     assert 'id="id_subject_error"' in html and "Choose at least one topic." in html
 
 
-def test_topic_suggestions_show_score_and_matched_words(agent_client, catalogue):
+def test_topic_suggestions_show_score_and_matched_words(agent_client, catalogue, real_routing):
     html = agent_client.get(
         reverse("workspace:topic-suggestions"),
         {"triage_q": "borde og stole på fortovet", "topics": ["skilte"]},
