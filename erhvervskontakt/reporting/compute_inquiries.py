@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 
 from erhvervskontakt.inquiries.workflow import Channel
 from erhvervskontakt.reporting import measures
@@ -46,6 +46,8 @@ def add_inquiry_figures(report: Report) -> None:
     # Counts of the period: one pass, no grouping.
     counts = {
         "n_cur": Count("pk"),
+        "lowest_id": Min("pk"),
+        "highest_id": Max("pk"),
         "n_first_contact": Count("pk", filter=m["inquiries_first_contact"].q(now)),
         "without_business": Count("pk", filter=m["inquiries_without_business"].q(now)),
     }
@@ -57,6 +59,7 @@ def add_inquiry_figures(report: Report) -> None:
             "pk", filter=Q(received_at__gte=span.since, received_at__lt=span.until)
         )
     r = scopes.inquiries(period, scope).aggregate(**counts)
+    report.inquiry_id_range = (r.pop("lowest_id") or 0, r.pop("highest_id") or 0)
     # Businesses of the period and the previous one: inquiries grouped per company, two counts.
     current = Q(received_at__gte=period.since)
     per_business = (

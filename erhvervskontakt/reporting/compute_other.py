@@ -96,7 +96,7 @@ def add_coordination_figures(report: Report) -> None:
       (on time + late).
     """
     now = report.now
-    base = measures.multi_base(report.period, report.scope, now)
+    base = measures.multi_base(report.period, report.scope, now, report.inquiry_id_range)
     keys = (
         "multi",
         "multi_departments_1",

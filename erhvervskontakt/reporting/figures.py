@@ -74,6 +74,7 @@ class Report:
     months: list[dt.date] = field(default_factory=list)
     goals: list[GoalResult] = field(default_factory=list)
     baseline: Report | None = None
+    inquiry_id_range: tuple[int, int] | None = None  # lowest and highest id of the report's inquiries
 
     @property
     def previous(self) -> Period:

@@ -15,7 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from erhvervskontakt.core import clock
@@ -138,37 +151,55 @@ def _callback_pending(now):
 # when the report is filtered to one department).
 
 
-def multi_base(period: Period, scope: scopes.Scope, now: dt.datetime) -> QuerySet:
-    """Inquiries of the report annotated with counts over all their matters.
+def multi_base(
+    period: Period, scope: scopes.Scope, now: dt.datetime, id_range: tuple[int, int] | None = None
+) -> QuerySet:
+    """Inquiries of the report with two or more matters, annotated with counts over all their matters.
 
+    ``id_range`` is the lowest and highest id of the report's inquiries (computed here when not
+    given). It lets PostgreSQL find the inquiries with a second matter by reading one range of
+    the matter table's inquiry index, and read only that range of matters for the counts.
     Departments are counted as one flag per department (a matter held by one of its units)
-    rather than ``COUNT(DISTINCT ...)``, which would force PostgreSQL to sort every group.
+    rather than ``COUNT(DISTINCT ...)``, which would sort every group.
     """
-    late_open = ~Q(matters__status__in=[CLOSED, WAITING]) & Q(matters__due_at__lt=now)
+    base = scopes.inquiries(period, scope)
+    if id_range is None:
+        bounds = base.aggregate(lo=Min("pk"), hi=Max("pk"))
+        id_range = (bounds["lo"] or 0, bounds["hi"] or 0)
+    lo, hi = id_range
+    several = (
+        Matter.objects.filter(inquiry_id__gte=lo, inquiry_id__lte=hi)
+        .order_by()
+        .values("inquiry_id")
+        .annotate(n=Count("*"))  # COUNT(*), not COUNT(id): the index alone answers it
+        .filter(n__gte=2)
+        .values("inquiry_id")
+    )
     units_by_department: dict[int, list[int]] = {}
     for unit_id, department_id in Unit.objects.values_list("pk", "department_id"):
         units_by_department.setdefault(department_id, []).append(unit_id)
+    # "m": the inquiry's matters, restated with the id range so the planner can read just that range.
+    m = FilteredRelation("matters", condition=Q(matters__inquiry_id__gte=lo, matters__inquiry_id__lte=hi))
     flags = [
-        Max(Case(When(matters__unit_id__in=unit_ids, then=Value(1)), default=Value(0)))
+        Max(Case(When(m_unit_ids(unit_ids), then=Value(1)), default=Value(0)))
         for _department, unit_ids in sorted(units_by_department.items())
     ]
-    # Every coordination measure is about inquiries with two or more matters. Asking for each
-    # inquiry's second matter (one index probe) leaves out the single-matter majority before the
-    # expensive grouping; it is not a join, so the planner cannot turn it into one.
-    second_matter = Matter.objects.filter(inquiry=OuterRef("pk")).order_by().values("pk")[1:2]
+    late_open = ~Q(m__status__in=[CLOSED, WAITING]) & Q(m__due_at__lt=now)
     return (
-        scopes.inquiries(period, scope)
-        .filter(Exists(second_matter))
+        base.filter(pk__in=several)
+        .alias(m=m)
         .annotate(
-            n_matters=Count("matters"),
+            n_matters=Count("m"),
             n_departments=reduce(operator.add, flags) if flags else Value(0),
-            n_open=Count("matters", filter=~Q(matters__status=CLOSED)),
-            n_closed_late=Count(
-                "matters", filter=Q(matters__status=CLOSED, matters__closed_at__gt=F("matters__due_at"))
-            ),
-            n_open_late=Count("matters", filter=late_open),
+            n_open=Count("m", filter=~Q(m__status=CLOSED)),
+            n_closed_late=Count("m", filter=Q(m__status=CLOSED, m__closed_at__gt=F("m__due_at"))),
+            n_open_late=Count("m", filter=late_open),
         )
     )
+
+
+def m_unit_ids(unit_ids: list[int]) -> Q:
+    return Q(m__unit_id__in=unit_ids)
 
 
 MULTI_Q = Q(n_matters__gte=2)
