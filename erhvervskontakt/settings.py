@@ -326,7 +326,6 @@ if MAIL_IMAP_MAILBOXES and not MAIL_RAW_KEYS and not DEBUG:
 PORTAL_RATE_LIMITS = {
     "default": env.string("PORTAL_RATE_LIMIT", "20/600"),
     "track": env.string("PORTAL_RATE_LIMIT_TRACK", "30/600"),
-    "recover": env.string("PORTAL_RATE_LIMIT_RECOVER", "5/3600"),
 }
 import re as _re  # noqa: E402
 
