@@ -40,3 +40,13 @@ def field(bound_field, hide_label=False):
 @register.inclusion_tag("workspace/partials/form_errors.html")
 def form_errors(form):
     return {"form": form}
+
+
+@register.filter
+def staff_status(inquiry) -> str:
+    """The inquiry's status in staff words (its own labels speak to the business: "Waiting for you")."""
+    from erhvervskontakt.inquiries.workflow import InquiryStatus, MatterStatus
+
+    if inquiry.status == InquiryStatus.AWAITING_BUSINESS:
+        return MatterStatus.AWAITING_BUSINESS.label
+    return inquiry.get_status_display()
