@@ -13,7 +13,7 @@ from collections import defaultdict
 from django.db.models import Count, Sum
 
 from erhvervskontakt.catalogue.models import Topic
-from erhvervskontakt.organisation.models import Department
+from erhvervskontakt.organisation.models import Department, Unit
 from erhvervskontakt.reporting import measures, sqltime, workcalendar
 from erhvervskontakt.reporting import scope as scopes
 from erhvervskontakt.reporting.compute_inquiries import month_in
@@ -36,20 +36,24 @@ COUNTED = (
 
 
 def matter_groups(report: Report) -> list[dict]:
-    """Conditional counts per (department, topic, month) for the report's matters."""
+    """Conditional counts per (unit, topic, month) for the report's matters, with each unit's department."""
     now = report.now
     aggregates = {key: Count("pk", filter=measures.MEASURES[key].q(now)) for key in COUNTED}
     aggregates["transfer_sum"] = Sum("transfer_count")
     months = report.period.months()
+    # Grouped by unit (a column of the matter) rather than department (a join); units are
+    # mapped to their departments here.
+    departments = dict(Unit.objects.values_list("pk", "department_id"))
     rows = list(
         scopes.matters(report.period, report.scope)
         .order_by()
         .annotate(month_index=sqltime.month_index("received_at", report.period))
-        .values("unit__department_id", "topic_id", "month_index")
+        .values("unit_id", "topic_id", "month_index")
         .annotate(**aggregates)
     )
     for row in rows:
         row["month"] = f"{months[row.pop('month_index')]:%Y-%m}"
+        row["department_id"] = departments[row["unit_id"]]
     return rows
 
 
@@ -64,7 +68,7 @@ class MatterTotals:
         for group in groups:
             targets = (
                 self.all,
-                self.by["department", group["unit__department_id"]],
+                self.by["department", group["department_id"]],
                 self.by["topic", group["topic_id"]],
                 self.by["month", group["month"]],
             )
@@ -135,7 +139,7 @@ def add_matter_figures(report: Report, groups: MatterTotals) -> None:
 
 def add_breakdowns(report: Report, groups: list[dict], totals: MatterTotals) -> None:
     """Per department (of the holding unit), per topic and per month: matters and timeliness."""
-    department_ids = sorted({g["unit__department_id"] for g in groups})
+    department_ids = sorted({g["department_id"] for g in groups})
     topic_ids = sorted({g["topic_id"] for g in groups})
     report.departments = list(Department.objects.filter(pk__in=department_ids).order_by("sort", "code"))
     report.topics = list(Topic.objects.filter(pk__in=topic_ids).order_by("department__sort", "name_da"))
