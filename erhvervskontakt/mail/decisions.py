@@ -173,6 +173,13 @@ def choose_topic(text: str) -> tuple[Topic, bool, dict]:
         and not topic.is_external
         and (not settings.MAIL_AUTO_FORWARD_TOPICS or topic.code in settings.MAIL_AUTO_FORWARD_TOPICS)
     )
+    if routing.needs_manual_triage and settings.MAIL_FALLBACK_TOPIC:
+        # Too unsure to guess: register under the general topic for an agent to triage; the
+        # suggestions stay in ``info`` for the agent to see. Never auto-forwarded.
+        fallback = Topic.objects.filter(code=settings.MAIL_FALLBACK_TOPIC).first()
+        if fallback is not None:
+            topic, direct = fallback, False
+            info["manual_triage"] = True
     if topic is None and settings.MAIL_FALLBACK_TOPIC:
         topic = Topic.objects.filter(code=settings.MAIL_FALLBACK_TOPIC).first()
         info["fallback"] = True

@@ -280,3 +280,24 @@ def test_matter_status_untouched_by_automatic_reply(mail_world, business, casewo
 def test_status_values_are_reported(mail_world):
     assert ingest(eml("latin1.eml")).status == InboundStatus.NEW_INQUIRY
     assert MessageStatus.BOUNCED == "bounced"
+
+
+def test_an_unsure_suggestion_goes_to_manual_triage_not_to_a_unit(mail_world, settings, monkeypatch):
+    """Below the triage threshold the email is registered under the general topic for an agent,
+    never auto-forwarded, with the engine's guesses kept for the agent to see."""
+    from erhvervskontakt.mail import decisions
+    from erhvervskontakt.routing.api import Routing, Suggestion
+
+    guess = Suggestion("skilte", 0.3, "Skilte", "Byens Anvendelse", "TMF", False)
+    monkeypatch.setattr(
+        decisions,
+        "route_text",
+        lambda text, limit=5: Routing(suggestions=[guess], confidence=0.3, needs_manual_triage=True),
+    )
+    settings.MAIL_AUTO_FORWARD_MIN_CONFIDENCE = 0.1
+    result = ingest(make_email(subject="Hej", body="Kan I ringe til mig?"))
+    assert result.status == InboundStatus.NEW_INQUIRY
+    matter = Inquiry.objects.get(reference=result.reference).matters.get()
+    assert matter.topic.code == "generel"
+    assert matter.unit.code == "kc-erhvervskontakt"
+    assert matter.transfer_count == 0
