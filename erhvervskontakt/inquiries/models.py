@@ -137,6 +137,9 @@ class Matter(models.Model):
             models.Index(fields=["unit", "status", "due_at"], name="matter_queue_idx"),
             models.Index(fields=["assignee", "status"], name="matter_assignee_idx"),
             models.Index(fields=["status", "due_at"], name="matter_due_idx"),
+            # "Has this inquiry a matter in my unit?" — every caseworker's visibility check —
+            # answered from the index alone.
+            models.Index(fields=["inquiry", "unit"], name="matter_inquiry_unit_idx"),
             # The unit queue: open matters of one unit by due date, without touching the
             # millions of closed ones (keyset pagination walks this index).
             models.Index(
