@@ -116,3 +116,12 @@ def test_only_managers_and_unit_contact_persons_see_the_dashboard(client, story,
     client.force_login(getattr(story.personas, persona))
     assert client.get(reverse("reporting:dashboard")).status_code == 403
     assert client.get(reverse("reporting:dashboard-live")).status_code == 403
+
+
+def test_a_bad_department_is_shown_next_to_the_field(client, story, wednesday):
+    client.force_login(story.personas.manager)
+    page = client.get(reverse("reporting:dashboard"), {"department": "nine"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'aria-describedby="id_department-error"' in body and 'id="id_department-error"' in body
+    assert len(page.context["board"].units) == 4  # shown for all departments meanwhile

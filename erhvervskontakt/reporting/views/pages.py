@@ -17,12 +17,13 @@ from erhvervskontakt.organisation.models import Department
 from erhvervskontakt.organisation.roles import Role, has_role, unit_of
 from erhvervskontakt.reporting import dashboard as dashboards
 from erhvervskontakt.reporting import definitions, layout, periods
+from erhvervskontakt.reporting.forms import LinkedErrorsMixin
 from erhvervskontakt.reporting.report import comparison
 from erhvervskontakt.reporting.scope import can_use_dashboard
 from erhvervskontakt.reporting.views.common import build_from_form, report_form
 
 
-class DashboardForm(django_forms.Form):
+class DashboardForm(LinkedErrorsMixin, django_forms.Form):
     department = django_forms.ModelChoiceField(
         Department.objects.filter(is_external=False),
         label=_("Department"),
