@@ -16,7 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from erhvervskontakt.businesses.identifiers import normalize_phone
@@ -239,7 +239,15 @@ def _newest_first(qs: QuerySet, limit: int) -> list[Inquiry]:
             ids = [pk for pk, _ in candidates[:limit]]
             by_id = {row.pk: row for row in _with_details(Inquiry.objects.filter(pk__in=ids))}
             return [by_id[pk] for pk in ids if pk in by_id]
-    return list(_with_details(qs).order_by("-received_at", "-pk")[:limit])
+    newest = _with_details(qs).order_by("-received_at", "-pk")[:limit]
+    if connection.vendor != "postgresql":
+        return list(newest)
+    with transaction.atomic():
+        # Common words: walk the date index newest first. Should the statistics still call the
+        # words rare, PostgreSQL would collect and sort every match instead; forbid that here.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        return list(newest)
 
 
 def _with_details(qs: QuerySet) -> QuerySet:
