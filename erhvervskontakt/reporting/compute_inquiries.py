@@ -1,16 +1,15 @@
 """Inquiry figures: volume, businesses served and their growth, channel mix, first-contact answers.
 
-Two queries: conditional counts over the period's inquiries (months are counted against their
-first moments: no per-row time-zone conversion), and the inquiries of the period and the
-previous period of equal length grouped per business (company), from which the outer query
-counts the businesses served in each and the new ones.
+One query over the inquiries of the period and of the previous period of equal length:
+conditional counts, and distinct companies per period. Months are counted against their first
+moments (no per-row time-zone conversion).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q
 
 from erhvervskontakt.inquiries.workflow import Channel
 from erhvervskontakt.reporting import measures
@@ -43,40 +42,31 @@ def add_inquiry_figures(report: Report) -> None:
     period, previous, scope, now = report.period, report.previous, report.scope, report.now
     m = measures.MEASURES
     report.months = period.months()
-    # Counts of the period: one pass, no grouping.
+    current = Q(received_at__gte=period.since)
+    before = Q(received_at__lt=period.since)
     counts = {
-        "n_cur": Count("pk"),
-        "lowest_id": Min("pk"),
-        "highest_id": Max("pk"),
-        "n_first_contact": Count("pk", filter=m["inquiries_first_contact"].q(now)),
-        "without_business": Count("pk", filter=m["inquiries_without_business"].q(now)),
+        "n_cur": Count("pk", filter=current),
+        "n_prev": Count("pk", filter=before),
+        "lowest_id": Min("pk", filter=current),
+        "highest_id": Max("pk", filter=current),
+        "n_first_contact": Count("pk", filter=current & m["inquiries_first_contact"].q(now)),
+        "without_business": Count("pk", filter=current & m["inquiries_without_business"].q(now)),
+        # Distinct companies in each period and in both together: the new ones are those of
+        # both periods that were not in the previous one, |both| - |previous|.
+        "businesses": Count("company", distinct=True, filter=current),
+        "businesses_prev": Count("company", distinct=True, filter=before),
+        "businesses_both": Count("company", distinct=True),
     }
     for channel in Channel.values:
-        counts[f"n_channel_{channel}"] = Count("pk", filter=m[f"channel_{channel}"].q(now))
+        counts[f"n_channel_{channel}"] = Count("pk", filter=current & m[f"channel_{channel}"].q(now))
     for i, month in enumerate(report.months):
         span = month_in(period, month)
         counts[f"n_month_{i}"] = Count(
             "pk", filter=Q(received_at__gte=span.since, received_at__lt=span.until)
         )
-    r = scopes.inquiries(period, scope).aggregate(**counts)
+    r = scopes.inquiries(Period(previous.start, period.end), scope).aggregate(**counts)
     report.inquiry_id_range = (r.pop("lowest_id") or 0, r.pop("highest_id") or 0)
-    # Businesses of the period and the previous one: inquiries grouped per company, two counts.
-    current = Q(received_at__gte=period.since)
-    per_business = (
-        scopes.inquiries(Period(previous.start, period.end), scope)
-        .order_by()
-        .values("company_id")
-        .annotate(n_cur=Count("pk", filter=current), n_prev=Count("pk", filter=~current))
-    )
-    # Outer names differ from the inner ones (Django reads ``n=Sum("n")`` as nested aggregates).
-    b = per_business.aggregate(
-        total_prev=Sum("n_prev"),
-        businesses=Count("company_id", filter=Q(n_cur__gt=0)),
-        businesses_prev=Count("company_id", filter=Q(n_prev__gt=0)),
-        businesses_new=Count("company_id", filter=Q(n_cur__gt=0, n_prev=0)),
-    )
-    r.update({key: value or 0 for key, value in b.items()})
-    r["n_prev"] = r.pop("total_prev")
+    r["businesses_new"] = r.pop("businesses_both") - r["businesses_prev"]
 
     total = r["n_cur"]
     report.add("inquiries.count", total, measure="inquiries")

@@ -54,7 +54,11 @@ class ReportForm(LinkedErrorsMixin, forms.Form):
         widget=_select(),
     )
     topic = forms.ModelChoiceField(
-        Topic.objects.all(), label=_("Topic"), required=False, empty_label=_("All topics"), widget=_select()
+        Topic.objects.select_related("department"),
+        label=_("Topic"),
+        required=False,
+        empty_label=_("All topics"),
+        widget=_select(),
     )
     channel = forms.ChoiceField(
         label=_("Channel"),
