@@ -126,7 +126,7 @@ def add_matter_figures(report: Report, groups: MatterTotals) -> None:
     report.add("transfers.once", t["transfers_1"], measure="transfers_1")
     report.add("transfers.more", t["transfers_2plus"], measure="transfers_2plus")
     report.add("transfers.more_pct", pct(t["transfers_2plus"], n), PERCENT, measure="transfers_2plus")
-    report.add("transfers.average", ratio(t["transfer_sum"], n), "ratio")
+    report.add("transfers.average", ratio(t["transfer_sum"], n), "ratio", measure="matters")
     report.add("insufficient.count", t["insufficient_info"], measure="insufficient_info")
     report.add("insufficient.pct", pct(t["insufficient_info"], n), PERCENT, measure="insufficient_info")
     for prefix in ("response", "closed"):
@@ -182,14 +182,14 @@ def add_response_days(report: Report) -> None:
         scopes.matters(report.period, report.scope), report.period.start
     )
     responded = sum(histogram.values())
-    report.add("response_days.responded", responded)
+    report.add("response_days.responded", responded, measure="responded")
     for key, low, high in measures.RESPONSE_BUCKETS:
         n = sum(count for wd, count in histogram.items() if wd >= low and (high is None or wd <= high))
         report.add(f"response_days.{key}", n, measure=f"response_days_{key}")
         report.add(f"response_days.{key}_pct", pct(n, responded), PERCENT, measure=f"response_days_{key}")
     total_days = sum(wd * count for wd, count in histogram.items())
-    report.add("response_days.mean", ratio(total_days, responded), DAYS)
-    report.add("response_days.median", median(histogram), DAYS)
+    report.add("response_days.mean", ratio(total_days, responded), DAYS, measure="responded")
+    report.add("response_days.median", median(histogram), DAYS, measure="responded")
 
 
 def median(histogram: dict[int, int]) -> float | None:

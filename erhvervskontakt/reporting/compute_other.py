@@ -125,7 +125,7 @@ def add_coordination_figures(report: Report) -> None:
     report.add("multi.pct", pct(multi, report.value("inquiries.count")), PERCENT, measure="multi")
     for key in keys[1:]:
         report.add(f"multi.{key.removeprefix('multi_')}", r[key], measure=key)
-    report.add("multi.departments_average", ratio(r["department_sum"], multi), "ratio")
+    report.add("multi.departments_average", ratio(r["department_sum"], multi), "ratio", measure="multi")
     report.add(
         "multi.coordinated_pct", pct(r["multi_coordinated"], multi), PERCENT, measure="multi_coordinated"
     )

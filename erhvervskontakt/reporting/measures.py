@@ -134,6 +134,7 @@ def _build() -> dict[str, Measure]:
             _("Applications with insufficient information"),
             lambda now: Q(insufficient_info=True),
         ),
+        Measure("responded", MATTER, _("Matters answered"), lambda now: Q(responded_at__isnull=False)),
         Measure("response_on_time", MATTER, _("Answered within the promised time"), _responded_on_time),
         Measure("response_late", MATTER, _("Answered late or overdue"), _responded_late),
         Measure("response_pending", MATTER, _("Not answered, not yet due"), _response_pending),
