@@ -59,7 +59,7 @@ def parse_args(argv=None):
     parser.add_argument("--think", type=float, default=0.0, help="seconds each user waits between requests")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: 2 x CPUs + 1)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    parser.add_argument("--scenarios", default="queue,search,mixed")
+    parser.add_argument("--scenarios", default="cost,queue,search,mixed")
     return parser.parse_args(argv)
 
 
@@ -199,6 +199,58 @@ print(json.dumps({"reference": refs, "cvr": cvrs, "phone": phones, "email": emai
     return terms
 
 
+SERVICE_COST = """
+import json, statistics, sys, time, django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+paths = json.loads(sys.argv[1])
+out = {}
+for name, (username, urls) in paths.items():
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username=username))
+    for url in urls:
+        client.get(url)  # warm
+    cpu, wall, db = [], [], []
+    for _ in range(3):
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                c0, w0 = time.process_time(), time.perf_counter()
+                client.get(url)
+                cpu.append((time.process_time() - c0) * 1000)
+                wall.append((time.perf_counter() - w0) * 1000)
+            db.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+    out[name] = {k: statistics.median(v) for k, v in (("cpu", cpu), ("wall", wall), ("db", db))}
+print(json.dumps(out))
+"""
+
+
+def service_cost(env, terms: dict[str, list[str]]) -> dict:
+    """Median CPU time of the web process, wall time and database time per page, one at a time."""
+    import json
+
+    searches = [f"/staff/search/?{urllib.parse.urlencode({'q': v[0]})}" for v in terms.values()]
+    paths = {
+        "unit queue": (
+            "caseworker",
+            ["/staff/queue/", "/staff/queue/?overdue=1", "/staff/queue/?assignee=me"],
+        ),
+        "inquiry search (agent)": ("agent", searches),
+        "inquiry search (caseworker)": ("caseworker", searches),
+    }
+    out = subprocess.run(
+        [str(PY), "-c", SERVICE_COST, json.dumps(paths)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def queue_paths(session: Session) -> list[str]:
     paths = ["/staff/queue/", "/staff/queue/?overdue=1", "/staff/queue/?assignee=me"]
     paths.append("/staff/queue/?status=new")
@@ -322,6 +374,12 @@ def main(argv=None) -> int:
         if "mixed" in scenarios:
             mixed = [q + s[: len(q)] for q, s in zip(queue_plans, search_plans, strict=True)]
             results["mixed"] = run_load(queue_users, mixed, args.duration, args.think)
+        if "cost" in scenarios:
+            print()
+            print("| page, one request at a time | CPU ms (web process) | wall ms | database ms |")
+            print("|---|---:|---:|---:|")
+            for name, cost in service_cost(env, terms).items():
+                print(f"| {name} | {cost['cpu']:.0f} | {cost['wall']:.0f} | {cost['db']:.0f} |")
         print()
         print("| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors | p95 < 150 ms |")
         print("|---|---:|---:|---:|---:|---:|---:|---|")

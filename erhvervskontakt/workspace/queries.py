@@ -38,23 +38,23 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class _WorkingDayIndex:
     """Working days counted from a fixed origin, so "working days between" is one subtraction.
 
-    A queue page asks for fifty of these, some spanning years (long-overdue matters); asking
-    the calendar day by day would cost thousands of look-ups per page. The index grows back
-    in time as far as it is asked to, and is rebuilt every minute, like the calendar's own
-    cache of closed days, so an administrator's edits reach it as fast.
+    A queue page asks for 25 of these, some spanning years (long-overdue matters); asking the
+    calendar day by day would cost thousands of look-ups per page. The index grows back in time
+    as far as it is asked to, and is rebuilt when the day changes or an administrator changes
+    the extra closed days (one cached read per page tells), so it is never stale.
     """
 
     FUTURE = dt.timedelta(days=2 * 366)
     OLDEST = dt.date(2000, 1, 1)
 
     def __init__(self):
-        self.built_for: tuple[dt.date, int] | None = None
+        self.built_for: tuple | None = None
         self.origin = dt.date.max
         self.ordinal: dict[dt.date, int] = {}
 
     def between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end], as ``workdays.working_days_between``."""
-        key = (clock.today(), int(time.monotonic() // 60))
+        key = (clock.today(), _closed_days_version())
         wanted = max(min(start, end, key[0] - dt.timedelta(days=366)), self.OLDEST)
         if self.built_for != key or wanted < self.origin:
             self._build(min(wanted, self.origin) if self.built_for == key else wanted, key[0])
@@ -72,6 +72,13 @@ class _WorkingDayIndex:
             ordinal[day] = count
             day += dt.timedelta(days=1)
         self.origin, self.ordinal = origin, ordinal
+
+
+def _closed_days_version():
+    """What the calendar knows of extra closed days now (its own cached set), or a minute stamp
+    when the calendar does not expose it."""
+    extra = getattr(workdays, "_extra_closed_days", None)
+    return extra() if extra is not None else int(time.monotonic() // 60)
 
 
 _index = _WorkingDayIndex()
