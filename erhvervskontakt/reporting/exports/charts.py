@@ -10,6 +10,7 @@ import io
 
 from matplotlib import rcParams
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 # City blue for bars, a dark grey for goals: both readable on white and in greyscale print.
 BAR = "#004993"
@@ -21,9 +22,17 @@ rcParams["svg.fonttype"] = "none"
 rcParams["font.family"] = "DejaVu Sans"
 
 
+def _danish_number(value, _position) -> str:
+    """Axis numbers as the report writes them: 2,5 and 1.000."""
+    text = f"{value:,.10g}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
 def _figure(height_cm: float = HEIGHT_CM) -> tuple[Figure, object]:
     fig = Figure(figsize=(WIDTH_CM / 2.54, height_cm / 2.54))
     ax = fig.add_subplot()
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(FuncFormatter(_danish_number))
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(colors=TEXT, labelsize=8)
     return fig, ax
@@ -55,6 +64,8 @@ def bars(
     """A bar chart as SVG markup; ``texts`` are the formatted values written on the bars."""
     fig, ax = _figure(max(HEIGHT_CM, 0.7 * len(labels) + 1.5) if horizontal else HEIGHT_CM)
     numbers = [v or 0 for v in values]
+    if all(float(v).is_integer() for v in numbers):  # counts: no half steps on the axis
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     if horizontal:
         drawn = ax.barh(labels, numbers, color=BAR)
         ax.invert_yaxis()
