@@ -36,11 +36,16 @@ $(VAR_DIR)/secret_key:
 	mkdir -p $(VAR_DIR)
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-setup: $(VENV)/.installed node_modules/.installed $(VAR_DIR)/secret_key
+# collectstatic hashes and compresses every file (a minute or more): only when sources changed.
+STATIC_SOURCES := $(shell find erhvervskontakt -path '*/static/*' -type f 2>/dev/null)
+$(VAR_DIR)/static/.collected: $(VENV)/.installed node_modules/.installed $(VAR_DIR)/secret_key $(STATIC_SOURCES)
+	$(PY) manage.py collectstatic --no-input -v0
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed $(VAR_DIR)/secret_key $(VAR_DIR)/static/.collected
 	mkdir -p $(VAR_DIR)/celery/queue $(VAR_DIR)/celery/processed $(VAR_DIR)/media $(VAR_DIR)/sent-mail
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*' -v0 2>/dev/null || $(PY) -m erhvervskontakt.core.compile_messages
 	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) manage.py load_catalogue
 	$(PY) manage.py route_train --if-missing
 	$(PY) manage.py load_forms

@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "erhvervskontakt.core.staticfiles.EkStaticFilesConfig",
     "django.contrib.humanize",
     "django_htmx",
     # Layer 1: base
@@ -191,7 +191,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     # Det Fælles Designsystem and htmx come from npm (make setup), never copied into git.
-    ("dkfds", BASE_DIR / "node_modules" / "dkfds" / "dist"),
+    # Only what pages use (not the SCSS sources), keeping dist/'s layout so the CSS finds its fonts.
+    *[
+        (f"dkfds/{part}", BASE_DIR / "node_modules" / "dkfds" / "dist" / part)
+        for part in ("css", "js", "fonts", "img")
+    ],
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 STORAGES = {
