@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -18,6 +19,8 @@ from erhvervskontakt.reporting.formatting import format_value
 from erhvervskontakt.reporting.models import GoalMetric
 
 LANGUAGE = "da"
+# WeasyPrint reports every layout step at INFO: not worth a log line per page in production.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 BUCKET_TICKS = {
     "0": "0",
     "1": "1",
