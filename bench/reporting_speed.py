@@ -68,6 +68,22 @@ def _machine() -> dict:
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": memory_gb, "python": platform.python_version()}
 
 
+def _backend_cpu(pid: int) -> float:
+    """CPU seconds used so far by a local PostgreSQL backend process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(call, runs: int, backend_pid: int) -> list[float]:
+    call()
+    seconds = []
+    for _ in range(runs):
+        own, backend = time.process_time(), _backend_cpu(backend_pid)
+        call()
+        seconds.append(round(time.process_time() - own + _backend_cpu(backend_pid) - backend, 4))
+    return seconds
+
+
 def _timed(call, runs: int) -> list[float]:
     call()  # warm-up: connections, templates, the calendar table
     times = []
@@ -88,6 +104,12 @@ def main() -> None:
         "--explain", action="store_true", help="print EXPLAIN ANALYZE of the report's queries"
     )
     parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="also measure CPU seconds (this process + its PostgreSQL backend, parallel workers off): "
+        "a figure other work on a shared machine does not inflate",
+    )
     args = parser.parse_args()
 
     import django
@@ -188,6 +210,17 @@ def main() -> None:
         if name in BUDGETS:
             results[name]["budget"] = BUDGETS[name]
             results[name]["ratio_to_budget"] = round(median / BUDGETS[name], 3)
+    if args.cpu:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend_pid = cursor.fetchone()[0]
+            # One process does all the work, so its CPU time is all the work.
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+        for name, call in cases.items():
+            runs = _cpu(call, args.runs, backend_pid)
+            results[name]["cpu_seconds"] = {"runs": runs, "median": statistics.median(runs)}
+        with connection.cursor() as cursor:
+            cursor.execute("RESET max_parallel_workers_per_gather")
     year_inquiries = Inquiry.objects.filter(received_at__gte=span.since, received_at__lt=span.until).count()
     print(
         json.dumps(

@@ -277,11 +277,15 @@ def run_load(sessions: list[Session], plans: list[list[str]], duration: float, t
     stop = time.monotonic() + duration
     barrier = threading.Barrier(len(sessions))
     first_error: dict[str, str] = {}
+    slowest: list[tuple[float, str, float]] = []
 
     def user(i: int) -> None:
         rng = random.Random(i)
         plan = plans[i]
         barrier.wait()
+        if think:
+            # People do not all click at the same instant: start each one somewhere in a pause.
+            time.sleep(rng.uniform(0, think))
         while time.monotonic() < stop:
             path = plan[rng.randrange(len(plan))]
             began = time.perf_counter()
@@ -295,6 +299,7 @@ def run_load(sessions: list[Session], plans: list[list[str]], duration: float, t
             elapsed = (time.perf_counter() - began) * 1000
             if status == 200:
                 latencies[i].append(elapsed)
+                slowest.append((elapsed, path, time.monotonic() - started))
             else:
                 errors[i] += 1
             if think:
@@ -309,6 +314,9 @@ def run_load(sessions: list[Session], plans: list[list[str]], duration: float, t
     wall = time.monotonic() - started
     if first_error:
         print(f"  first error: {first_error['error']}", file=sys.stderr)
+    if os.environ.get("BENCH_SHOW_SLOWEST"):
+        for elapsed, path, at in sorted(slowest, reverse=True)[:15]:
+            print(f"  slow: {elapsed:6.0f} ms at {at:5.1f} s {path}", file=sys.stderr)
     values = sorted(v for per_user in latencies for v in per_user)
     if not values:
         return {"n": 0, "errors": sum(errors)}

@@ -25,6 +25,7 @@ def _make_file_broker_folders(sender, **kwargs):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
 
+
 APPS_WITH_SCHEDULES = (
     "outbox",
     "inquiries",

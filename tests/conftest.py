@@ -81,8 +81,14 @@ def roles_exist(db):
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)), "node_modules", "axe-core", "axe.min.js")
 
@@ -119,7 +125,12 @@ def run_axe(page) -> list[dict]:
         "async () => await axe.run(document, {runOnly: ['wcag2a','wcag2aa','wcag21a','wcag21aa']})"
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+            "help": v["help"],
+        }
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

@@ -21,9 +21,14 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("workspace:agent-home", _("Register and triage"), frozenset({Role.AGENT})),
     NavItem("workspace:unit-queue", _("Unit queue"), frozenset({Role.CASEWORKER, Role.UNIT_CONTACT})),
-    NavItem("workspace:callbacks", _("Callbacks"), frozenset({Role.AGENT, Role.CASEWORKER, Role.UNIT_CONTACT})),
-    NavItem("workspace:search", _("Search inquiries"),
-            frozenset({Role.AGENT, Role.CASEWORKER, Role.UNIT_CONTACT, Role.MANAGER})),
+    NavItem(
+        "workspace:callbacks", _("Callbacks"), frozenset({Role.AGENT, Role.CASEWORKER, Role.UNIT_CONTACT})
+    ),
+    NavItem(
+        "workspace:search",
+        _("Search inquiries"),
+        frozenset({Role.AGENT, Role.CASEWORKER, Role.UNIT_CONTACT, Role.MANAGER}),
+    ),
     NavItem("reporting:dashboard", _("Dashboard"), frozenset({Role.MANAGER, Role.UNIT_CONTACT})),
     NavItem("reporting:report", _("Reports"), frozenset({Role.MANAGER, Role.UNIT_CONTACT})),
     NavItem("capacity:plan", _("Capacity plan"), frozenset({Role.MANAGER})),

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--code", default="eksempel")
         parser.add_argument("--numbers", default="+45 33 66 33 66")
         parser.add_argument(
-            "--if-missing", action="store_true", help="Do nothing when the menu exists (keeps editors' changes)."
+            "--if-missing",
+            action="store_true",
+            help="Do nothing when the menu exists (keeps editors' changes).",
         )
 
     def handle(self, *args, code, numbers, **options):
