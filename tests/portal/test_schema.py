@@ -158,7 +158,8 @@ def test_editor_sees_schema_errors_in_the_admin_and_nothing_is_saved(editor_clie
     url = f"/admin/catalogue/formdefinition/{form.pk}/change/"
     response = editor_client.post(url, _admin_post(form, yaml.safe_dump(broken, allow_unicode=True)))
     assert response.status_code == 200
-    assert "type &#x27;nummer&#x27; is unknown" in response.content.decode()
+    # The admin speaks Danish to an editor whose browser asks for nothing else.
+    assert "typen &#x27;nummer&#x27; er ukendt" in response.content.decode()
     form.refresh_from_db()
     assert form.schema == before
 
@@ -179,7 +180,7 @@ def test_editor_gets_a_clear_message_for_bad_yaml(editor_client, forms):
     url = f"/admin/catalogue/formdefinition/{form.pk}/change/"
     response = editor_client.post(url, _admin_post(form, "sections: [unclosed"))
     assert response.status_code == 200
-    assert "not valid YAML" in response.content.decode()
+    assert "Skemaet er ikke gyldig YAML" in response.content.decode()
 
 
 def test_outsider_cannot_edit_forms(client, personas, forms):
