@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 
 from erhvervskontakt.inquiries.models import Event, Inquiry
-from erhvervskontakt.mail.bodies import trim_quoted
+from erhvervskontakt.mail.bodies import sanitize_html, trim_quoted
 from erhvervskontakt.mail.models import InboundMessage, InboundStatus, MailboxState
 
 _CID = re.compile(r"""(src\s*=\s*["'])cid:([^"']+)(["'])""", re.IGNORECASE)
@@ -32,6 +32,7 @@ class ReceivedEmail:
     visible_text: str  # without quoted history
     html: str  # sanitised; cid: links rewritten when a URL builder was given
     attachment_ids: list[int]
+    attachments: list[dict]  # {"id", "filename", "size", "inline"} of each stored attachment
     skipped_attachments: list[dict]
 
 
@@ -45,7 +46,8 @@ def display_html(inbound: InboundMessage, attachment_url: Callable[[int], str] |
             return f"{match.group(1)}{match.group(3)}"  # an unknown cid: shows nothing, fetches nothing
         return f"{match.group(1)}{escape(attachment_url(pk))}{match.group(3)}"
 
-    return _CID.sub(replace, inbound.html or "")
+    # Sanitised again on the way out: what is shown never depends on how the row was written.
+    return _CID.sub(replace, sanitize_html(inbound.html or ""))
 
 
 def _view(inbound: InboundMessage, attachment_url) -> ReceivedEmail:
@@ -64,6 +66,7 @@ def _view(inbound: InboundMessage, attachment_url) -> ReceivedEmail:
         visible_text=trim_quoted(inbound.text, subject=inbound.subject),
         html=display_html(inbound, attachment_url),
         attachment_ids=[a["id"] for a in data.get("attachments", [])],
+        attachments=list(data.get("attachments", [])),
         skipped_attachments=list(data.get("skipped_attachments", [])),
     )
 

@@ -1,13 +1,16 @@
-"""The inquiry's timeline as staff see it, with each email's delivery status from the outbox."""
+"""The inquiry's timeline as staff see it: each email sent with its delivery status from the
+outbox, and each email received shown as it arrived (sanitised, quoted history folded away)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from erhvervskontakt.inquiries.models import Event, Inquiry
 from erhvervskontakt.inquiries.workflow import EventKind
+from erhvervskontakt.mail.selectors import ReceivedEmail, emails_for
 from erhvervskontakt.outbox.models import MessageKind, MessageStatus, OutboundMessage
 
 # Messages to the business (staff notifications share the reference but are not shown here).
@@ -19,6 +22,12 @@ class Entry:
     event: Event
     details: list[tuple[str, str]] = field(default_factory=list)
     email: OutboundMessage | None = None
+    received: ReceivedEmail | None = None
+
+    @property
+    def received_has_history(self) -> bool:
+        """Whether the email quotes earlier messages that the short view leaves out."""
+        return self.received is not None and self.received.visible_text.strip() != self.received.text.strip()
 
     @property
     def email_css(self) -> str:
@@ -56,10 +65,27 @@ def timeline(inquiry: Inquiry) -> list[Entry]:
             "message_id", "status", "attempts", "last_error", "sent_at", "to", "kind"
         )
     }
+    # Inline images and attachment links point at the workspace's permission-checked download.
+    received = {
+        email.id: email
+        for email in emails_for(inquiry, attachment_url=lambda pk: reverse("workspace:attachment", args=[pk]))
+    }
     entries = []
+    shown: set[int] = set()
     for event in events:
-        message_id = (event.data or {}).get("message_id", "")
-        entries.append(Entry(event=event, details=_details(event), email=messages.get(message_id)))
+        data = event.data or {}
+        inbound = data.get("inbound")
+        email = received.get(inbound) if isinstance(inbound, int) and inbound not in shown else None
+        if email is not None:
+            shown.add(email.id)  # several events may name one email; show its text once
+        entries.append(
+            Entry(
+                event=event,
+                details=_details(event),
+                email=messages.get(data.get("message_id", "")),
+                received=email,
+            )
+        )
     return entries
 
 
