@@ -50,8 +50,12 @@ def forget_closed_days() -> None:
     cache.delete(_CLOSED_DAYS_CACHE_KEY)
 
 
-def closed_reason(day: dt.date) -> str | None:
-    """Why ``day`` is not a working day, or None when it is one."""
+def closed_reason(day: dt.date, *, extra: frozenset[dt.date] | None = None) -> str | None:
+    """Why ``day`` is not a working day, or None when it is one.
+
+    ``extra``: the extra closed days, when the caller has read them already (a loop over many days
+    reads them once instead of once per day).
+    """
     if day.weekday() >= 5:
         return "weekend"
     name = _public_holidays(day.year).get(day)
@@ -59,29 +63,31 @@ def closed_reason(day: dt.date) -> str | None:
         return name
     if _recurring_closed(day):
         return "city closed"
-    if day in _extra_closed_days():
+    if day in (_extra_closed_days() if extra is None else extra):
         return "closed day"
     return None
 
 
-def is_working_day(day: dt.date) -> bool:
-    return closed_reason(day) is None
+def is_working_day(day: dt.date, *, extra: frozenset[dt.date] | None = None) -> bool:
+    return closed_reason(day, extra=extra) is None
 
 
-def next_working_day(day: dt.date) -> dt.date:
+def next_working_day(day: dt.date, *, extra: frozenset[dt.date] | None = None) -> dt.date:
     """The first working day strictly after ``day``."""
+    extra = _extra_closed_days() if extra is None else extra
     day += dt.timedelta(days=1)
-    while not is_working_day(day):
+    while not is_working_day(day, extra=extra):
         day += dt.timedelta(days=1)
     return day
 
 
-def add_working_days(day: dt.date, n: int) -> dt.date:
+def add_working_days(day: dt.date, n: int, *, extra: frozenset[dt.date] | None = None) -> dt.date:
     """The n-th working day after ``day`` (``day`` itself is not counted); n=0 gives ``day``."""
     if n < 0:
         raise ValueError("n must not be negative")
+    extra = _extra_closed_days() if extra is None else extra
     for _ in range(n):
-        day = next_working_day(day)
+        day = next_working_day(day, extra=extra)
     return day
 
 
@@ -89,18 +95,19 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in (start, end]: how many working days pass when going from start to end."""
     if end <= start:
         return 0
+    extra = _extra_closed_days()
     count = 0
     day = start
     while day < end:
         day += dt.timedelta(days=1)
-        if is_working_day(day):
+        if is_working_day(day, extra=extra):
             count += 1
     return count
 
 
-def opening_hours(day: dt.date) -> tuple[dt.time, dt.time] | None:
+def opening_hours(day: dt.date, *, extra: frozenset[dt.date] | None = None) -> tuple[dt.time, dt.time] | None:
     """Opening and closing time on ``day``, or None when closed all day."""
-    if not is_working_day(day):
+    if not is_working_day(day, extra=extra):
         return None
     spec = settings.OPENING_HOURS[day.weekday()] if day.weekday() < len(settings.OPENING_HOURS) else ""
     if not spec:
@@ -116,13 +123,14 @@ def is_open(moment: dt.datetime | None = None) -> bool:
     return bool(hours) and hours[0] <= local.time() < hours[1]
 
 
-def effective_receipt_day(moment: dt.datetime) -> dt.date:
+def effective_receipt_day(moment: dt.datetime, *, extra: frozenset[dt.date] | None = None) -> dt.date:
     """The working day an arrival at ``moment`` counts on (next one after closing or on closed days)."""
+    extra = _extra_closed_days() if extra is None else extra
     local = clock.local(moment)
     day = local.date()
-    hours = opening_hours(day)
+    hours = opening_hours(day, extra=extra)
     if hours is None or local.time() >= hours[1]:
-        return next_working_day(day)
+        return next_working_day(day, extra=extra)
     return day
 
 
@@ -133,7 +141,9 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 def due_at(received: dt.datetime, working_days: int) -> dt.datetime:
     """When a matter received at ``received`` with a promise of ``working_days`` is due."""
-    return end_of_day(add_working_days(effective_receipt_day(received), working_days))
+    extra = _extra_closed_days()  # once, not once per day looked at
+    first = effective_receipt_day(received, extra=extra)
+    return end_of_day(add_working_days(first, working_days, extra=extra))
 
 
 def shift_due(due: dt.datetime, paused_from: dt.datetime, resumed_at: dt.datetime) -> dt.datetime:
@@ -144,7 +154,8 @@ def shift_due(due: dt.datetime, paused_from: dt.datetime, resumed_at: dt.datetim
 
 def working_day_before(day: dt.date) -> dt.date:
     """The last working day strictly before ``day``."""
+    extra = _extra_closed_days()
     day -= dt.timedelta(days=1)
-    while not is_working_day(day):
+    while not is_working_day(day, extra=extra):
         day -= dt.timedelta(days=1)
     return day
