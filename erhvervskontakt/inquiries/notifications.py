@@ -24,8 +24,10 @@ AUTO_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "A
 
 def _thread_headers(inquiry: Inquiry) -> dict[str, str]:
     """In-Reply-To/References pointing at the first message of the inquiry, so mail clients thread."""
-    first = OutboundMessage.objects.filter(reference=inquiry.reference).order_by("created_at").first()
     origin = inquiry.source_ref if inquiry.channel == "email" and inquiry.source_ref.startswith("<") else ""
+    first = None
+    if not origin:  # the business's own email starts the thread when there is one
+        first = OutboundMessage.objects.filter(reference=inquiry.reference).order_by("created_at").first()
     root = origin or (first.message_id if first else "")
     return {"In-Reply-To": root, "References": root} if root else {}
 
@@ -34,12 +36,15 @@ def _subject(inquiry: Inquiry, text: str) -> str:
     return f"[{inquiry.reference}] {text}"
 
 
-def send_receipt(inquiry: Inquiry, tracking_url: str = "") -> OutboundMessage | None:
+def send_receipt(
+    inquiry: Inquiry, tracking_url: str = "", *, matters: list[Matter] | None = None
+) -> OutboundMessage | None:
+    """Queue the receipt; ``matters`` as for ``build_receipt`` (the registration's own rows)."""
     email = inquiry.requester_email
     if not email:
         return None
     with translation.override(inquiry.language):
-        receipt = build_receipt(inquiry)
+        receipt = build_receipt(inquiry, matters)
         context = {"receipt": receipt, "tracking_url": tracking_url, "site_url": settings.SITE_URL}
         return outbox.enqueue(
             kind=MessageKind.RECEIPT,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
+
 from erhvervskontakt.core import clock
-from erhvervskontakt.inquiries.models import Inquiry
+from erhvervskontakt.inquiries.models import Inquiry, Matter
 
 
 @dataclass(frozen=True)
@@ -44,19 +46,26 @@ def _person_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def build_receipt(inquiry: Inquiry) -> Receipt:
-    """The receipt in the active language: per matter the unit, named contact and expected date."""
+def build_receipt(inquiry: Inquiry, matters: list[Matter] | None = None) -> Receipt:
+    """The receipt in the active language: per matter the unit, named contact and expected date.
+
+    ``matters``: the inquiry's matters as its registration has just created them (with the topics it
+    was given), so the receipt queued in the same transaction needs not read them back; relations the
+    caller has not loaded are loaded here.
+    """
+    if matters is None:
+        # Ordered by id: the order of Matter.Meta (inquiry, id) for one inquiry, without joining it.
+        matters = inquiry.matters.select_related(
+            "topic", "topic__unit", "unit", "unit__contact_person", "assignee"
+        ).order_by("pk")
+    else:
+        prefetch_related_objects(matters, "topic__unit__contact_person", "assignee")
     lines = []
-    for matter in inquiry.matters.select_related(
-        "topic", "topic__unit", "unit", "unit__contact_person", "assignee"
-    ):
+    for matter in matters:
         # Until a matter is forwarded it sits with the contact centre, but the business is told
         # which unit owns it: that is where the answer will come from.
-        unit = (
-            matter.unit
-            if matter.transfer_count or matter.unit_id == matter.topic.unit_id
-            else matter.topic.unit
-        )
+        owner = matter.topic.unit
+        unit = matter.unit if matter.transfer_count and matter.unit_id != owner.pk else owner
         contact = matter.assignee or unit.contact_person
         lines.append(
             ReceiptLine(

@@ -103,14 +103,31 @@ def _move(matter: Matter, target: str) -> str:
     return previous
 
 
-def _refresh_inquiry(inquiry: Inquiry, now: dt.datetime | None = None) -> None:
-    """Recompute the inquiry's one status, due time and flags from its matters."""
+def _refresh_inquiry(
+    inquiry: Inquiry, now: dt.datetime | None = None, *, matters: list[Matter] | None = None
+) -> None:
+    """Recompute the inquiry's one status, due time and flags from its matters.
+
+    ``matters``: all of the inquiry's matters, when the caller has just created them (registration),
+    instead of reading them back.
+    """
     now = now or clock.now()
-    matters = list(
-        Matter.objects.filter(inquiry=inquiry).values(
-            "status", "due_at", "answered_first_contact", "insufficient_info"
+    if matters is not None:
+        matters = [
+            {
+                "status": m.status,
+                "due_at": m.due_at,
+                "answered_first_contact": m.answered_first_contact,
+                "insufficient_info": m.insufficient_info,
+            }
+            for m in matters
+        ]
+    else:
+        matters = list(
+            Matter.objects.filter(inquiry=inquiry).values(
+                "status", "due_at", "answered_first_contact", "insufficient_info"
+            )
         )
-    )
     status = inquiry_status_for([m["status"] for m in matters])
     open_due = [m["due_at"] for m in matters if m["status"] != MatterStatus.CLOSED]
     inquiry.status = status
@@ -252,6 +269,7 @@ def inquiry_register(reg: Registration, *, actor=None, send_receipt: bool = True
         data={"channel": reg.channel},
         at=now,
     )
+    matters = []
     for spec in reg.matters:
         if spec.unit is not None:
             unit = spec.unit
@@ -272,6 +290,7 @@ def inquiry_register(reg: Registration, *, actor=None, send_receipt: bool = True
             received_at=received,
             due_at=workdays.due_at(received, spec.topic.response_days),
         )
+        matters.append(matter)
         record(
             inquiry,
             EventKind.MATTER_ADDED,
@@ -286,9 +305,10 @@ def inquiry_register(reg: Registration, *, actor=None, send_receipt: bool = True
         # One project touching several departments gets one coordinator: the contact centre.
         inquiry.coordinator_unit = kc or contact_centre_unit()
         inquiry.save(update_fields=["coordinator_unit"])
-    _refresh_inquiry(inquiry, now)
+    _refresh_inquiry(inquiry, now, matters=matters)
     if send_receipt:
-        inquiry_send_receipt(inquiry, actor=actor, token=token)
+        # The row was inserted in this transaction, so it is ours already: no lock, no re-read.
+        _queue_receipt(inquiry, actor=actor, token=token, matters=matters)
     return inquiry, token
 
 
@@ -303,7 +323,11 @@ def inquiry_send_receipt(inquiry: Inquiry, *, actor=None, token: str | None = No
         token, inquiry.tracking_token_hash = new_tracking_token()
         inquiry.tracking_revoked_at = None
         inquiry.save(update_fields=["tracking_token_hash", "tracking_revoked_at", "updated_at"])
-    message = notifications.send_receipt(inquiry, tracking_url=tracking_url(token))
+    return _queue_receipt(inquiry, actor=actor, token=token)
+
+
+def _queue_receipt(inquiry: Inquiry, *, actor, token: str, matters: list[Matter] | None = None) -> bool:
+    message = notifications.send_receipt(inquiry, tracking_url=tracking_url(token), matters=matters)
     if message is None:
         return False
     record(
