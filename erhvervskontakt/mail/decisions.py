@@ -6,8 +6,10 @@ carries the decision out in one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 
@@ -18,12 +20,14 @@ from erhvervskontakt.businesses.models import Company, ContactPerson
 from erhvervskontakt.catalogue.models import Topic
 from erhvervskontakt.core import clock
 from erhvervskontakt.core.references import find_references
+from erhvervskontakt.inquiries import services
 from erhvervskontakt.inquiries.models import Inquiry
 from erhvervskontakt.inquiries.workflow import InquiryStatus
 from erhvervskontakt.mail.automatic import AUTO_REPLY, BOUNCE, BULK, Automatic, classify, local_part
 from erhvervskontakt.mail.bodies import guess_language
 from erhvervskontakt.mail.models import InboundMessage
 from erhvervskontakt.mail.parsing import ParsedMessage
+from erhvervskontakt.organisation.models import Unit
 from erhvervskontakt.outbox.models import MessageKind, OutboundMessage
 from erhvervskontakt.routing.api import route_text
 
@@ -54,6 +58,46 @@ class Decision:
     topic: Topic | None = None
     direct: bool = False
     routing: dict = field(default_factory=dict)
+
+
+# Inside ``catalogue_read_once`` (the poller: one fetched chunk) topics and the contact centre are
+# read once and reused for every email in the block, instead of the same rows for each email: the
+# block sees the catalogue as it was when it began. Outside it (tests, the retry action) every call reads.
+_catalogue: ContextVar[dict | None] = ContextVar("mail_catalogue", default=None)
+
+
+@contextlib.contextmanager
+def catalogue_read_once():
+    token = _catalogue.set({})
+    try:
+        yield
+    finally:
+        _catalogue.reset(token)
+
+
+def _read_once(key: tuple, load):
+    memo = _catalogue.get()
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+def _topic(code: str, *, active_only: bool) -> Topic | None:
+    def load():
+        topics = Topic.objects.filter(code=code)
+        if active_only:
+            topics = topics.filter(is_active=True)
+        # The unit's contact person too: the receipt names them, and is built from these rows.
+        return topics.select_related("unit__contact_person").first()
+
+    return _read_once(("topic", code, active_only), load)
+
+
+def contact_centre() -> Unit:
+    """The unit that triages what is not forwarded at once (``services.contact_centre_unit``)."""
+    return _read_once(("unit", settings.CONTACT_CENTRE_UNIT), services.contact_centre_unit)
 
 
 def own_addresses() -> set[str]:
@@ -162,9 +206,7 @@ def choose_topic(text: str) -> tuple[Topic, bool, dict]:
         "model_version": routing.model_version,
         "suggestions": [{"code": s.code, "score": round(float(s.score), 4)} for s in routing.suggestions[:3]],
     }
-    topic = None
-    if routing.top is not None:
-        topic = Topic.objects.filter(code=routing.top.code, is_active=True).select_related("unit").first()
+    topic = _topic(routing.top.code, active_only=True) if routing.top is not None else None
     threshold = settings.MAIL_AUTO_FORWARD_MIN_CONFIDENCE
     direct = bool(
         topic is not None
@@ -176,12 +218,12 @@ def choose_topic(text: str) -> tuple[Topic, bool, dict]:
     if routing.needs_manual_triage and settings.MAIL_FALLBACK_TOPIC:
         # Too unsure to guess: register under the general topic for an agent to triage; the
         # suggestions stay in ``info`` for the agent to see. Never auto-forwarded.
-        fallback = Topic.objects.filter(code=settings.MAIL_FALLBACK_TOPIC).first()
+        fallback = _topic(settings.MAIL_FALLBACK_TOPIC, active_only=False)
         if fallback is not None:
             topic, direct = fallback, False
             info["manual_triage"] = True
     if topic is None and settings.MAIL_FALLBACK_TOPIC:
-        topic = Topic.objects.filter(code=settings.MAIL_FALLBACK_TOPIC).first()
+        topic = _topic(settings.MAIL_FALLBACK_TOPIC, active_only=False)
         info["fallback"] = True
     if topic is None:
         raise NoTopic(

@@ -24,8 +24,10 @@ from imapclient import IMAPClient
 
 from erhvervskontakt.core import clock
 from erhvervskontakt.mail.config import MailboxConfig
+from erhvervskontakt.mail.decisions import catalogue_read_once
 from erhvervskontakt.mail.ingest import IngestResult, Location, MailboxUnavailable, ingest, quarantine
 from erhvervskontakt.mail.models import InboundMessage, MailboxState, MailEvent, MailEventKind
+from erhvervskontakt.outbox import services as outbox
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,41 @@ def _check_uidvalidity(name: str, uidvalidity: int) -> None:
         MailboxState.objects.filter(name=name).update(uidvalidity=uidvalidity)
 
 
+def _ingest_chunk(
+    config: MailboxConfig,
+    uidvalidity: int,
+    chunk: list[int],
+    sizes: dict,
+    bodies: dict,
+    result: PollResult,
+    after_ingest: Callable[[int, IngestResult], None] | None,
+    done: list[int],
+) -> None:
+    """Ingest (each in its own transaction) or quarantine the fetched messages; add each UID to ``done``
+    once its message is committed."""
+    for uid in chunk:
+        if uid not in bodies:
+            continue  # expunged by someone else meanwhile
+        meta = sizes.get(uid, {})
+        location = Location(config.name, uidvalidity, uid, meta.get(b"INTERNALDATE"))
+        data = bodies[uid]
+        if b"HEADERS" in data:
+            outcome = quarantine(
+                data[b"HEADERS"],
+                f"message of {meta.get(b'RFC822.SIZE', 0)} bytes exceeds MAIL_MAX_MESSAGE_BYTES; "
+                "only its headers are kept here, the message stays on the mail server",
+                location,
+                headers_only=True,
+            )
+        else:
+            outcome = ingest(data.get(b"BODY[]", b""), location)
+        result.fetched += 1
+        result.count(outcome)
+        done.append(uid)
+        if after_ingest is not None:
+            after_ingest(uid, outcome)
+
+
 def poll_mailbox(
     config: MailboxConfig,
     *,
@@ -185,29 +222,14 @@ def poll_mailbox(
                         for uid, data in client.fetch(large, ["BODY.PEEK[HEADER]"]).items()
                     }
                 )
-            done = []
-            for uid in chunk:
-                if uid not in bodies:
-                    continue  # expunged by someone else meanwhile
-                meta = sizes.get(uid, {})
-                location = Location(config.name, uidvalidity, uid, meta.get(b"INTERNALDATE"))
-                data = bodies[uid]
-                if b"HEADERS" in data:
-                    outcome = quarantine(
-                        data[b"HEADERS"],
-                        f"message of {meta.get(b'RFC822.SIZE', 0)} bytes exceeds MAIL_MAX_MESSAGE_BYTES; "
-                        "only its headers are kept here, the message stays on the mail server",
-                        location,
-                        headers_only=True,
-                    )
-                else:
-                    outcome = ingest(data.get(b"BODY[]", b""), location)
-                result.fetched += 1
-                result.count(outcome)
-                done.append(uid)
-                highest = max(highest, uid)
-                if after_ingest is not None:
-                    after_ingest(uid, outcome)
+            done: list[int] = []
+            try:
+                # One request to the outbox worker per chunk, after its last commit (not one per
+                # email); topics read once per chunk.
+                with outbox.delivery_requested_once(), catalogue_read_once():
+                    _ingest_chunk(config, uidvalidity, chunk, sizes, bodies, result, after_ingest, done)
+            finally:
+                highest = max([highest, *done])
             marker.mark(done)
             result.marked += len(done)
     except Exception as exc:

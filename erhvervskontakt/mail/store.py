@@ -108,7 +108,14 @@ def _register(
         channel=Channel.EMAIL,
         subject=subject[:300],
         text=body,
-        matters=[services.MatterSpec(topic=decision.topic, direct=decision.direct)],
+        # Not forwarded at once: to the contact centre for triage, as the service would choose.
+        matters=[
+            services.MatterSpec(
+                topic=decision.topic,
+                direct=decision.direct,
+                unit=None if decision.direct else decisions.contact_centre(),
+            )
+        ],
         company=decision.company,
         contact=decision.contact,
         contact_name="" if decision.contact else mask_cpr(parsed.sender_name)[:200],

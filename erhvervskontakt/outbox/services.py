@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import contextvars
 import datetime as dt
 import logging
 import smtplib
@@ -75,8 +76,41 @@ def enqueue(
         message_id=message_id or new_message_id(),
         next_attempt_at=clock.now(),
     )
-    transaction.on_commit(_schedule_delivery)
+    transaction.on_commit(_request_delivery)
     return message
+
+
+# Inside ``delivery_requested_once``: a list that records whether a commit asked for delivery.
+_batch: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar("outbox_batch", default=None)
+
+
+@contextlib.contextmanager
+def delivery_requested_once():
+    """Ask the worker for delivery once, when the block ends, instead of after every commit in it.
+
+    For loops that commit many small transactions (the mail poller commits each email on its own):
+    one task message per block instead of one per email. Each row is committed as before; only the
+    request to send it now waits until the end of the block, and the periodic job sends it anyway.
+    """
+    if _batch.get() is not None:  # nested: the outer block asks
+        yield
+        return
+    requested: list[bool] = []
+    token = _batch.set(requested)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if requested:
+            _schedule_delivery()
+
+
+def _request_delivery() -> None:
+    requested = _batch.get()
+    if requested is not None:
+        requested[:] = [True]
+    else:
+        _schedule_delivery()
 
 
 def _schedule_delivery() -> None:
@@ -231,7 +265,7 @@ def retry_now(message: OutboundMessage) -> None:
     OutboundMessage.objects.filter(pk=message.pk).exclude(status=MessageStatus.SENT).update(
         status=MessageStatus.PENDING, next_attempt_at=clock.now(), claimed_until=None
     )
-    transaction.on_commit(_schedule_delivery)
+    transaction.on_commit(_request_delivery)
 
 
 @transaction.atomic
