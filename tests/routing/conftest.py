@@ -24,7 +24,8 @@ ROUTING_DIR = ROOT / "erhvervskontakt" / "routing"
 
 def _shipped_key() -> str:
     h = hashlib.sha256(sklearn.__version__.encode())
-    paths = [ROUTING_DIR / "engine.py", ROUTING_DIR / "text.py", ROUTING_DIR / "datasets.py"]
+    # Every module of the app: the engine is split over several, and any of them changes the model.
+    paths = sorted(ROUTING_DIR.glob("*.py"))
     paths += sorted((ROUTING_DIR / "data").glob("*.*"))
     paths += sorted((catalogue_io.DATA_DIR / "topics").glob("*.yaml"))
     for p in paths:
