@@ -59,6 +59,9 @@ run: setup
 	@echo ""
 	$(VENV)/bin/honcho start -f Procfile
 
+# One pytest worker per core (pytest-xdist); a file's tests stay together so module fixtures
+# (trained routing models, a Dovecot per worker) are built once per worker.
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
