@@ -20,19 +20,25 @@ def next_reference(*, prefix: str | None = None, year: int | None = None) -> str
     number. It takes a row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE mode), so
     concurrent callers queue until the creating transaction ends; if that transaction rolls back
     the number is rolled back with it, which keeps numbers gap-free for committed inquiries.
-    One statement, not three in a savepoint: it runs once per registration.
     """
+    return next_references(1, prefix=prefix, year=year)[0]
+
+
+def next_references(count: int, *, prefix: str | None = None, year: int | None = None) -> list[str]:
+    """Hand out the next ``count`` consecutive numbers at once (a batch of registrations)."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
     prefix = prefix or settings.REFERENCE_PREFIX
     year = year or clock.today().year
     table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1) "  # noqa: S608 - our table name
-            f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [prefix, year],
+            f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, %s) "  # noqa: S608 - our table name
+            f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + %s RETURNING last",
+            [prefix, year, count, count],
         )
-        (number,) = cursor.fetchone()
-    return format_reference(prefix, year, number)
+        (last,) = cursor.fetchone()
+    return [format_reference(prefix, year, number) for number in range(last - count + 1, last + 1)]
 
 
 def format_reference(prefix: str, year: int, number: int) -> str:

@@ -45,6 +45,11 @@ def _extra_closed_days() -> frozenset[dt.date]:
     return days
 
 
+def extra_closed_days() -> frozenset[dt.date]:
+    """The closed days entered in the admin, for a caller that computes many due dates at once."""
+    return _extra_closed_days()
+
+
 def forget_closed_days() -> None:
     """Drop the cached extra closed days (called when an administrator edits them)."""
     cache.delete(_CLOSED_DAYS_CACHE_KEY)
@@ -139,9 +144,14 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, END_OF_DAY, tzinfo=clock.COPENHAGEN)
 
 
-def due_at(received: dt.datetime, working_days: int) -> dt.datetime:
-    """When a matter received at ``received`` with a promise of ``working_days`` is due."""
-    extra = _extra_closed_days()  # once, not once per day looked at
+def due_at(
+    received: dt.datetime, working_days: int, *, extra: frozenset[dt.date] | None = None
+) -> dt.datetime:
+    """When a matter received at ``received`` with a promise of ``working_days`` is due.
+
+    ``extra``: ``extra_closed_days()``, when the caller computes many due dates at once.
+    """
+    extra = _extra_closed_days() if extra is None else extra  # once, not once per day looked at
     first = effective_receipt_day(received, extra=extra)
     return end_of_day(add_working_days(first, working_days, extra=extra))
 

@@ -38,7 +38,23 @@ def new_message_id() -> str:
     return make_msgid(idstring=uuid.uuid4().hex[:12], domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
 
 
-def enqueue(
+def enqueue(**fields) -> OutboundMessage:
+    """Store a message to send once the surrounding transaction commits (fields: ``new_message``)."""
+    message = new_message(**fields)
+    message.save(force_insert=True)
+    transaction.on_commit(_request_delivery)
+    return message
+
+
+def enqueue_many(messages: list[OutboundMessage]) -> list[OutboundMessage]:
+    """Store messages made by ``new_message`` with one statement (batches of registrations)."""
+    if messages:
+        OutboundMessage.objects.bulk_create(messages)
+        transaction.on_commit(_request_delivery)
+    return messages
+
+
+def new_message(
     *,
     kind: str,
     to: list[str],
@@ -52,13 +68,13 @@ def enqueue(
     attachments: list[tuple[str, str, bytes]] | None = None,
     message_id: str | None = None,
 ) -> OutboundMessage:
-    """Store a message to send once the surrounding transaction commits."""
+    """An unsaved outbox row, checked; ``enqueue`` stores one, ``enqueue_many`` several."""
     if kind not in MessageKind.values:
         raise ValueError(f"unknown message kind {kind!r}")
     recipients = [address.strip() for address in to if address and address.strip()]
     if not recipients:
         raise ValueError("a message needs at least one recipient")
-    message = OutboundMessage.objects.create(
+    return OutboundMessage(
         kind=kind,
         reference=reference,
         to=recipients,
@@ -76,8 +92,6 @@ def enqueue(
         message_id=message_id or new_message_id(),
         next_attempt_at=clock.now(),
     )
-    transaction.on_commit(_request_delivery)
-    return message
 
 
 # Inside ``delivery_requested_once``: a list that records whether a commit asked for delivery.
