@@ -36,17 +36,25 @@ def _subject(inquiry: Inquiry, text: str) -> str:
     return f"[{inquiry.reference}] {text}"
 
 
-def send_receipt(
+def send_receipt(inquiry: Inquiry, tracking_url: str = "") -> OutboundMessage | None:
+    message = receipt_message(inquiry, tracking_url)
+    return outbox.enqueue_many([message])[0] if message is not None else None
+
+
+def receipt_message(
     inquiry: Inquiry, tracking_url: str = "", *, matters: list[Matter] | None = None
 ) -> OutboundMessage | None:
-    """Queue the receipt; ``matters`` as for ``build_receipt`` (the registration's own rows)."""
+    """The receipt as an unsaved outbox row (None without an address); ``send_receipt`` queues it.
+
+    ``matters`` as for ``build_receipt``: the rows a registration has just made.
+    """
     email = inquiry.requester_email
     if not email:
         return None
     with translation.override(inquiry.language):
         receipt = build_receipt(inquiry, matters)
         context = {"receipt": receipt, "tracking_url": tracking_url, "site_url": settings.SITE_URL}
-        return outbox.enqueue(
+        return outbox.new_message(
             kind=MessageKind.RECEIPT,
             reference=inquiry.reference,
             to=[email],

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from erhvervskontakt.businesses.models import Company, ContactPerson
 from erhvervskontakt.catalogue.models import Topic
 from erhvervskontakt.core import clock, workdays
-from erhvervskontakt.core.references import next_reference
+from erhvervskontakt.core.references import next_references
 from erhvervskontakt.inquiries import access, notifications
 from erhvervskontakt.inquiries.models import (
     Attachment,
@@ -45,6 +45,7 @@ from erhvervskontakt.inquiries.workflow import (
 )
 from erhvervskontakt.organisation.models import Unit
 from erhvervskontakt.organisation.roles import Role, has_role, unit_id_of
+from erhvervskontakt.outbox import services as outbox
 from erhvervskontakt.outbox.models import MessageKind
 
 
@@ -74,7 +75,40 @@ def record(
     at: dt.datetime | None = None,
 ) -> Event:
     """Append one event to the inquiry's timeline."""
-    return Event.objects.create(
+    event = new_event(
+        inquiry,
+        kind,
+        actor=actor,
+        matter=matter,
+        text=text,
+        public=public,
+        data=data,
+        actor_label=actor_label,
+        at=at,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def record_many(events: list[Event]) -> list[Event]:
+    """Append events made by ``new_event`` with one statement, in the order given (batches)."""
+    return Event.objects.bulk_create(events)
+
+
+def new_event(
+    inquiry: Inquiry,
+    kind: str,
+    *,
+    actor=None,
+    matter: Matter | None = None,
+    text: str = "",
+    public: bool = False,
+    data: dict | None = None,
+    actor_label: str | None = None,
+    at: dt.datetime | None = None,
+) -> Event:
+    """An unsaved timeline event; ``record`` appends one, ``record_many`` several."""
+    return Event(
         inquiry=inquiry,
         matter=matter,
         kind=kind,
@@ -103,38 +137,14 @@ def _move(matter: Matter, target: str) -> str:
     return previous
 
 
-def _refresh_inquiry(
-    inquiry: Inquiry, now: dt.datetime | None = None, *, matters: list[Matter] | None = None
-) -> None:
-    """Recompute the inquiry's one status, due time and flags from its matters.
-
-    ``matters``: all of the inquiry's matters, when the caller has just created them (registration),
-    instead of reading them back.
-    """
-    now = now or clock.now()
-    if matters is not None:
-        matters = [
-            {
-                "status": m.status,
-                "due_at": m.due_at,
-                "answered_first_contact": m.answered_first_contact,
-                "insufficient_info": m.insufficient_info,
-            }
-            for m in matters
-        ]
-    else:
-        matters = list(
-            Matter.objects.filter(inquiry=inquiry).values(
-                "status", "due_at", "answered_first_contact", "insufficient_info"
-            )
+def _refresh_inquiry(inquiry: Inquiry, now: dt.datetime | None = None) -> None:
+    """Recompute the inquiry's one status, due time and flags from its matters."""
+    matters = list(
+        Matter.objects.filter(inquiry=inquiry).values(
+            "status", "due_at", "answered_first_contact", "insufficient_info"
         )
-    status = inquiry_status_for([m["status"] for m in matters])
-    open_due = [m["due_at"] for m in matters if m["status"] != MatterStatus.CLOSED]
-    inquiry.status = status
-    inquiry.due_at = max(open_due) if open_due else max((m["due_at"] for m in matters), default=None)
-    inquiry.closed_at = (inquiry.closed_at or now) if status == InquiryStatus.CLOSED else None
-    inquiry.answered_first_contact = bool(matters) and all(m["answered_first_contact"] for m in matters)
-    inquiry.insufficient_info = any(m["insufficient_info"] for m in matters)
+    )
+    _summarise(inquiry, matters, now or clock.now())
     inquiry.save(
         update_fields=[
             "status",
@@ -145,6 +155,17 @@ def _refresh_inquiry(
             "updated_at",
         ]
     )
+
+
+def _summarise(inquiry: Inquiry, matters: list[dict], now: dt.datetime) -> None:
+    """Set (not save) the inquiry's status, due time and flags from its matters' values."""
+    status = inquiry_status_for([m["status"] for m in matters])
+    open_due = [m["due_at"] for m in matters if m["status"] != MatterStatus.CLOSED]
+    inquiry.status = status
+    inquiry.due_at = max(open_due) if open_due else max((m["due_at"] for m in matters), default=None)
+    inquiry.closed_at = (inquiry.closed_at or now) if status == InquiryStatus.CLOSED else None
+    inquiry.answered_first_contact = bool(matters) and all(m["answered_first_contact"] for m in matters)
+    inquiry.insufficient_info = any(m["insufficient_info"] for m in matters)
 
 
 def contact_centre_unit() -> Unit:
@@ -220,13 +241,97 @@ def find_by_tracking_token(token: str) -> Inquiry | None:
     return inquiry
 
 
-@transaction.atomic
 def inquiry_register(reg: Registration, *, actor=None, send_receipt: bool = True) -> tuple[Inquiry, str]:
     """Register an inquiry with its matters; return it and its tracking token (shown once).
 
     The receipt goes to the business's email (when known) after commit, naming per matter
-    the responsible unit, contact person and expected response date.
+    the responsible unit, contact person and expected response date. (In a transaction: that
+    of ``inquiry_register_many``.)
     """
+    return inquiry_register_many([reg], actor=actor, send_receipt=send_receipt)[0]
+
+
+@transaction.atomic
+def inquiry_register_many(
+    regs: list[Registration], *, actor=None, send_receipt: bool | list[bool] = True
+) -> list[tuple[Inquiry, str]]:
+    """Register several inquiries at once, in order: for each exactly what ``inquiry_register`` does.
+
+    The rows of all of them are written with one statement per table (the mail poller registers a
+    run of new emails together). ``send_receipt``: one flag for all, or one per registration. Any
+    rule broken by any of them raises, and none is registered.
+    """
+    receipts = send_receipt if isinstance(send_receipt, list) else [send_receipt] * len(regs)
+    if len(receipts) != len(regs):
+        raise ValueError("one send_receipt flag per registration")
+    for reg in regs:
+        _check_registration(reg)
+    kc: list[Unit] = []  # read at most once, when some matter goes to the contact centre
+
+    def contact_centre() -> Unit:
+        if not kc:
+            kc.append(contact_centre_unit())
+        return kc[0]
+
+    closed = workdays.extra_closed_days()
+    planned = [_plan_registration(reg, actor, contact_centre, closed) for reg in regs]
+    years: dict[int, list[Inquiry]] = {}
+    for plan in planned:
+        years.setdefault(clock.local(plan.inquiry.received_at).year, []).append(plan.inquiry)
+    for year, inquiries in years.items():
+        for inquiry, reference in zip(inquiries, next_references(len(inquiries), year=year), strict=True):
+            inquiry.reference = reference
+    Inquiry.objects.bulk_create([plan.inquiry for plan in planned])
+    Matter.objects.bulk_create([matter for plan in planned for matter in plan.matters])
+    events, messages = [], []
+    for plan, receipt in zip(planned, receipts, strict=True):
+        inquiry, now = plan.inquiry, plan.now
+        events.append(
+            new_event(
+                inquiry,
+                EventKind.REGISTERED,
+                actor=actor,
+                public=True,
+                text=_("Your inquiry was registered (%(channel)s).")
+                % {"channel": Channel(inquiry.channel).label},
+                data={"channel": inquiry.channel},
+                at=now,
+            )
+        )
+        events += [
+            new_event(
+                inquiry,
+                EventKind.MATTER_ADDED,
+                actor=actor,
+                matter=matter,
+                public=True,
+                text=matter.topic.name_da,
+                data={
+                    "topic": matter.topic.code,
+                    "unit": matter.unit.code,
+                    "due_at": matter.due_at.isoformat(),
+                },
+                at=now,
+            )
+            for matter in plan.matters
+        ]
+        # The rows are ours (inserted in this transaction): the receipt is built from them as they are.
+        message = (
+            notifications.receipt_message(
+                inquiry, tracking_url=tracking_url(plan.token), matters=plan.matters
+            )
+            if receipt
+            else None
+        )
+        if message is not None:
+            messages.append(message)
+            events.append(_receipt_event(inquiry, message, actor))
+    outbox.enqueue_many(messages)
+    record_many(events)
+    return [(plan.inquiry, plan.token) for plan in planned]
+
+
+def _check_registration(reg: Registration) -> None:
     if reg.channel not in Channel.values:
         raise WorkflowError(_("Unknown channel."), code="channel")
     if not reg.subject.strip():
@@ -236,14 +341,25 @@ def inquiry_register(reg: Registration, *, actor=None, send_receipt: bool = True
     topics = [spec.topic.pk for spec in reg.matters]
     if len(set(topics)) != len(topics):
         raise WorkflowError(_("The same topic is chosen twice."), code="duplicate_topic")
+
+
+@dataclass
+class _Plan:
+    """A registration about to be written: the unsaved inquiry (status, due time and coordinator
+    already follow from its matters; no reference number yet), its token, matters, and time."""
+
+    inquiry: Inquiry
+    token: str
+    matters: list[Matter]
+    now: dt.datetime
+
+
+def _plan_registration(reg: Registration, actor, contact_centre, closed: frozenset[dt.date]) -> _Plan:
     now = clock.now()
     received = reg.received_at or now
     contact = reg.contact
     token, token_hash = new_tracking_token()
-    kc = None
-    multi = len(reg.matters) > 1
-    inquiry = Inquiry.objects.create(
-        reference=next_reference(year=clock.local(received).year),
+    inquiry = Inquiry(
         channel=reg.channel,
         company=reg.company,
         contact=contact,
@@ -260,15 +376,6 @@ def inquiry_register(reg: Registration, *, actor=None, send_receipt: bool = True
         source_ref=reg.source_ref[:500],
         tracking_token_hash=token_hash,
     )
-    record(
-        inquiry,
-        EventKind.REGISTERED,
-        actor=actor,
-        public=True,
-        text=_("Your inquiry was registered (%(channel)s).") % {"channel": Channel(reg.channel).label},
-        data={"channel": reg.channel},
-        at=now,
-    )
     matters = []
     for spec in reg.matters:
         if spec.unit is not None:
@@ -276,40 +383,38 @@ def inquiry_register(reg: Registration, *, actor=None, send_receipt: bool = True
         elif spec.direct:
             unit = spec.topic.unit
         else:
-            kc = kc or contact_centre_unit()
-            unit = kc
+            unit = contact_centre()
         assignee = spec.assignee
         if assignee is not None and unit_id_of(assignee) != unit.pk and not has_role(assignee, Role.AGENT):
             raise WorkflowError(_("The assignee does not work in the unit."), code="assignee")
-        matter = Matter.objects.create(
-            inquiry=inquiry,
-            topic=spec.topic,
-            unit=unit,
-            status=MatterStatus.IN_PROGRESS if assignee else MatterStatus.NEW,
-            assignee=assignee,
-            received_at=received,
-            due_at=workdays.due_at(received, spec.topic.response_days),
+        matters.append(
+            Matter(
+                inquiry=inquiry,
+                topic=spec.topic,
+                unit=unit,
+                status=MatterStatus.IN_PROGRESS if assignee else MatterStatus.NEW,
+                assignee=assignee,
+                received_at=received,
+                due_at=workdays.due_at(received, spec.topic.response_days, extra=closed),
+            )
         )
-        matters.append(matter)
-        record(
-            inquiry,
-            EventKind.MATTER_ADDED,
-            actor=actor,
-            matter=matter,
-            public=True,
-            text=spec.topic.name_da,
-            data={"topic": spec.topic.code, "unit": unit.code, "due_at": matter.due_at.isoformat()},
-            at=now,
-        )
-    if multi and inquiry.coordinator_unit is None and inquiry.coordinator is None:
+    if len(matters) > 1 and inquiry.coordinator_unit is None and inquiry.coordinator is None:
         # One project touching several departments gets one coordinator: the contact centre.
-        inquiry.coordinator_unit = kc or contact_centre_unit()
-        inquiry.save(update_fields=["coordinator_unit"])
-    _refresh_inquiry(inquiry, now, matters=matters)
-    if send_receipt:
-        # The row was inserted in this transaction, so it is ours already: no lock, no re-read.
-        _queue_receipt(inquiry, actor=actor, token=token, matters=matters)
-    return inquiry, token
+        inquiry.coordinator_unit = contact_centre()
+    _summarise(
+        inquiry,
+        [
+            {
+                "status": m.status,
+                "due_at": m.due_at,
+                "answered_first_contact": m.answered_first_contact,
+                "insufficient_info": m.insufficient_info,
+            }
+            for m in matters
+        ],
+        now,
+    )
+    return _Plan(inquiry, token, matters, now)
 
 
 @transaction.atomic
@@ -326,11 +431,16 @@ def inquiry_send_receipt(inquiry: Inquiry, *, actor=None, token: str | None = No
     return _queue_receipt(inquiry, actor=actor, token=token)
 
 
-def _queue_receipt(inquiry: Inquiry, *, actor, token: str, matters: list[Matter] | None = None) -> bool:
-    message = notifications.send_receipt(inquiry, tracking_url=tracking_url(token), matters=matters)
+def _queue_receipt(inquiry: Inquiry, *, actor, token: str) -> bool:
+    message = notifications.send_receipt(inquiry, tracking_url=tracking_url(token))
     if message is None:
         return False
-    record(
+    _receipt_event(inquiry, message, actor).save(force_insert=True)
+    return True
+
+
+def _receipt_event(inquiry: Inquiry, message, actor) -> Event:
+    return new_event(
         inquiry,
         EventKind.RECEIPT_SENT,
         actor=actor,
@@ -338,7 +448,6 @@ def _queue_receipt(inquiry: Inquiry, *, actor, token: str, matters: list[Matter]
         text=_("Receipt sent by email."),
         data={"to": message.to, "message_id": message.message_id},
     )
-    return True
 
 
 @transaction.atomic
