@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from erhvervskontakt.businesses.models import Company, ContactPerson
 from erhvervskontakt.catalogue.models import Topic
@@ -60,14 +61,17 @@ class Decision:
     routing: dict = field(default_factory=dict)
 
 
-# Inside ``catalogue_read_once`` (the poller: one fetched chunk) topics and the contact centre are
-# read once and reused for every email in the block, instead of the same rows for each email: the
-# block sees the catalogue as it was when it began. Outside it (tests, the retry action) every call reads.
+# Inside ``catalogue_read_once`` (the poller: one fetched chunk; ``ingest_many``: one run) topics and
+# the contact centre are read once and reused for every email in the block, instead of the same rows
+# for each email: the block sees the catalogue as it was when it began. Outside it every call reads.
 _catalogue: ContextVar[dict | None] = ContextVar("mail_catalogue", default=None)
 
 
 @contextlib.contextmanager
 def catalogue_read_once():
+    if _catalogue.get() is not None:  # nested: the outer block's reads count
+        yield
+        return
     token = _catalogue.set({})
     try:
         yield
@@ -100,17 +104,26 @@ def contact_centre() -> Unit:
     return _read_once(("unit", settings.CONTACT_CENTRE_UNIT), services.contact_centre_unit)
 
 
-def own_addresses() -> set[str]:
+def own_addresses() -> frozenset[str]:
     """Addresses that are ours: mail from them is never answered."""
-    found = set(settings.MAIL_OWN_ADDRESSES)
-    for mailbox in settings.MAIL_IMAP_MAILBOXES:
-        if "@" in mailbox.username:
-            found.add(mailbox.username.lower())
-    for value in (settings.DEFAULT_FROM_EMAIL, settings.MAIL_REPLY_TO, settings.SERVER_EMAIL):
+    return _own_addresses(
+        tuple(settings.MAIL_OWN_ADDRESSES),
+        tuple(mailbox.username for mailbox in settings.MAIL_IMAP_MAILBOXES),
+        (settings.DEFAULT_FROM_EMAIL, settings.MAIL_REPLY_TO, settings.SERVER_EMAIL),
+    )
+
+
+@functools.lru_cache(maxsize=8)  # asked several times per email; parsing the settings is the cost
+def _own_addresses(
+    own: tuple[str, ...], usernames: tuple[str, ...], senders: tuple[str, ...]
+) -> frozenset[str]:
+    found = set(own)
+    found.update(username.lower() for username in usernames if "@" in username)
+    for value in senders:
         address = parseaddr(value or "")[1].lower()
         if address:
             found.add(address)
-    return found
+    return frozenset(found)
 
 
 def find_thread(message: ParsedMessage) -> tuple[Inquiry | None, str]:
@@ -168,17 +181,38 @@ def find_bounced(message: ParsedMessage) -> OutboundMessage | None:
 
 def find_sender(address: str) -> tuple[ContactPerson | None, Company | None]:
     """The known contact person (and their company, when there is exactly one) for an address."""
-    if not address:
-        return None, None
-    contact = ContactPerson.objects.filter(email=address).order_by("-created_at").first()
-    company = None
-    if contact is not None:
-        companies = list(contact.companies.all()[:2])
-        company = companies[0] if len(companies) == 1 else None
-    else:
-        companies = list(Company.objects.filter(email__iexact=address)[:2])
-        company = companies[0] if len(companies) == 1 else None
-    return contact, company
+    return find_senders([address]).get(address, (None, None))
+
+
+def find_senders(addresses: list[str]) -> dict[str, tuple[ContactPerson | None, Company | None]]:
+    """``find_sender`` for several addresses, with one query per kind of look-up."""
+    wanted = {address for address in addresses if address}
+    found: dict[str, tuple[ContactPerson | None, Company | None]] = {}
+    if not wanted:
+        return found
+    contacts = ContactPerson.objects.filter(email__in=wanted).order_by("-created_at")
+    for contact in contacts.prefetch_related("companies"):
+        if contact.email not in found:  # the newest contact with the address
+            companies = list(contact.companies.all())
+            found[contact.email] = (contact, companies[0] if len(companies) == 1 else None)
+    unknown = sorted(wanted - found.keys())
+    # Matched case-insensitively by the database (iexact); grouped here by upper case, which is the
+    # same only for ASCII, so any other address is looked up on its own.
+    plain = [address for address in unknown if address.isascii()]
+    companies_by_key: dict[str, list[Company]] = {}
+    if plain:
+        matching = Q()
+        for address in plain:
+            matching |= Q(email__iexact=address)
+        for company in Company.objects.filter(matching):
+            companies_by_key.setdefault(company.email.upper(), []).append(company)
+    for address in unknown:
+        if address.isascii():
+            companies = companies_by_key.get(address.upper(), [])
+        else:
+            companies = list(Company.objects.filter(email__iexact=address)[:2])
+        found[address] = (None, companies[0] if len(companies) == 1 else None)
+    return found
 
 
 def is_requester(inquiry: Inquiry, address: str) -> bool:
@@ -233,8 +267,13 @@ def choose_topic(text: str) -> tuple[Topic, bool, dict]:
     return topic, direct, info
 
 
-def receipt_allowed(message: ParsedMessage, automatic: Automatic, now: dt.datetime) -> tuple[bool, str]:
-    """Whether to send a receipt: never to automatic mail, to ourselves, or to a sender answered often."""
+def receipt_allowed(
+    message: ParsedMessage, automatic: Automatic, now: dt.datetime, *, recent: int | None = None
+) -> tuple[bool, str]:
+    """Whether to send a receipt: never to automatic mail, to ourselves, or to a sender answered often.
+
+    ``recent``: receipts sent to the sender in the hour before ``now``, when the caller has counted them.
+    """
     sender = message.sender_email
     if not sender:
         return False, "no sender address"
@@ -243,12 +282,76 @@ def receipt_allowed(message: ParsedMessage, automatic: Automatic, now: dt.dateti
     if sender in own_addresses():
         return False, "sent from our own address"
     limit = settings.MAIL_RECEIPTS_PER_SENDER_PER_HOUR
-    recent = InboundMessage.objects.filter(
-        sender_email=sender, receipt_sent=True, received_at__gte=now - dt.timedelta(hours=1)
-    ).count()
+    if recent is None:
+        recent = receipts_sent([sender], now).get(sender, 0)
     if recent >= limit:
         return False, f"{recent} receipts to this sender in the last hour (limit {limit})"
     return True, ""
+
+
+def receipts_sent(senders: list[str], now: dt.datetime) -> dict[str, int]:
+    """How many receipts each sender got in the hour before ``now``."""
+    rows = (
+        InboundMessage.objects.filter(
+            sender_email__in=set(senders), receipt_sent=True, received_at__gte=now - dt.timedelta(hours=1)
+        )
+        .values_list("sender_email")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def is_plain_new(message: ParsedMessage) -> bool:
+    """Whether ``decide`` opens a new inquiry for ``message`` whatever the database holds: it answers
+    nothing (no In-Reply-To or References, no reference number in the subject), it is not automatic
+    mail, and it is not from one of our own addresses."""
+    return not (
+        message.thread_ids
+        or find_references(message.subject)
+        or classify(message)
+        or message.sender_email in own_addresses()
+    )
+
+
+def decide_new_many(messages: list[ParsedMessage], thread_texts: list[str]) -> list[Decision]:
+    """``decide`` for messages that are all ``is_plain_new`` (the caller has checked), in order, with
+    one query per kind of look-up: the receipt limit counts the receipts decided for earlier messages
+    here as sent."""
+    now = clock.now()
+    senders = find_senders([message.sender_email for message in messages])
+    sent = receipts_sent([message.sender_email for message in messages], now)
+    decided = []
+    for message, thread_text in zip(messages, thread_texts, strict=True):
+        automatic = classify(message)
+        contact, company = senders.get(message.sender_email, (None, None))
+        language = contact.language if contact else guess_language(thread_text)
+        topic, direct, routing = choose_topic(thread_text)
+        sender = message.sender_email
+        allowed, note = receipt_allowed(message, automatic, now, recent=sent.get(sender, 0))
+        # Counted as ``ingest`` marks it: a receipt was queued, which needs an address to go to.
+        if allowed and (contact_address(sender) or (contact.email if contact else "")):
+            sent[sender] = sent.get(sender, 0) + 1
+        decided.append(
+            Decision(
+                NEW,
+                automatic,
+                contact=contact,
+                company=company,
+                language=language,
+                send_receipt=allowed,
+                receipt_note=note,
+                topic=topic,
+                direct=direct,
+                routing=routing,
+            )
+        )
+    return decided
+
+
+def contact_address(sender: str) -> str:
+    """The sender's address as the inquiry keeps it, for receipts ('' when too long to keep)."""
+    return sender if len(sender) <= 254 else ""
 
 
 def decide(message: ParsedMessage, *, thread_text: str) -> Decision:

@@ -1,11 +1,12 @@
-"""The thin transport: fetch bytes from IMAP mailboxes, hand them to ``ingest``, mark them done.
+"""The thin transport: fetch bytes from IMAP mailboxes, hand them to ``ingest_many``, mark them done.
 
 A message is marked done on the server (keyword ``$Erhvervskontakt`` plus \\Seen, or moved to a
-folder) only after ``ingest`` has committed it. If the connection drops in between, the next
-poll finds the message unmarked, sees its (mailbox, UIDVALIDITY, UID) already stored, and only
-marks it; if the UID is unknown (another mailbox, a changed UIDVALIDITY), the unique key on the
-Message-ID (or content hash) still stops a second inquiry. Each mailbox is polled by one worker
-at a time (a lease claimed with a conditional UPDATE); the key guards even without the lease.
+folder) only after ``ingest_many`` has committed it; the handled messages of a fetched chunk are
+marked with one command. If the connection drops in between, the next poll finds the message
+unmarked, sees its (mailbox, UIDVALIDITY, UID) already stored, and only marks it; if the UID is
+unknown (another mailbox, a changed UIDVALIDITY), the unique key on the Message-ID (or content
+hash) still stops a second inquiry. Each mailbox is polled by one worker at a time (a lease
+claimed with a conditional UPDATE); the key guards even without the lease.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from imapclient import IMAPClient
 from erhvervskontakt.core import clock
 from erhvervskontakt.mail.config import MailboxConfig
 from erhvervskontakt.mail.decisions import catalogue_read_once
-from erhvervskontakt.mail.ingest import IngestResult, Location, MailboxUnavailable, ingest, quarantine
+from erhvervskontakt.mail.ingest import IngestResult, Location, MailboxUnavailable, ingest_many, quarantine
 from erhvervskontakt.mail.models import InboundMessage, MailboxState, MailEvent, MailEventKind
 from erhvervskontakt.outbox import services as outbox
 
@@ -145,29 +146,42 @@ def _ingest_chunk(
     after_ingest: Callable[[int, IngestResult], None] | None,
     done: list[int],
 ) -> None:
-    """Ingest (each in its own transaction) or quarantine the fetched messages; add each UID to ``done``
-    once its message is committed."""
+    """Ingest or quarantine the fetched messages in UID order; add each UID to ``done`` once its
+    message is committed (``ingest_many`` commits runs of new inquiries together)."""
+    whole: list[tuple[int, bytes, Location]] = []
+
+    def handled(uid: int, outcome: IngestResult) -> None:
+        result.fetched += 1
+        result.count(outcome)
+        done.append(uid)
+        if after_ingest is not None:
+            after_ingest(uid, outcome)
+
+    def ingest_whole() -> None:
+        outcomes = ingest_many((raw, location) for _uid, raw, location in whole)
+        for (uid, _raw, _location), outcome in zip(whole, outcomes, strict=True):
+            handled(uid, outcome)
+        whole.clear()
+
     for uid in chunk:
         if uid not in bodies:
             continue  # expunged by someone else meanwhile
         meta = sizes.get(uid, {})
         location = Location(config.name, uidvalidity, uid, meta.get(b"INTERNALDATE"))
         data = bodies[uid]
-        if b"HEADERS" in data:
-            outcome = quarantine(
-                data[b"HEADERS"],
-                f"message of {meta.get(b'RFC822.SIZE', 0)} bytes exceeds MAIL_MAX_MESSAGE_BYTES; "
-                "only its headers are kept here, the message stays on the mail server",
-                location,
-                headers_only=True,
-            )
-        else:
-            outcome = ingest(data.get(b"BODY[]", b""), location)
-        result.fetched += 1
-        result.count(outcome)
-        done.append(uid)
-        if after_ingest is not None:
-            after_ingest(uid, outcome)
+        if b"HEADERS" not in data:
+            whole.append((uid, data.get(b"BODY[]", b""), location))
+            continue
+        ingest_whole()  # in order
+        outcome = quarantine(
+            data[b"HEADERS"],
+            f"message of {meta.get(b'RFC822.SIZE', 0)} bytes exceeds MAIL_MAX_MESSAGE_BYTES; "
+            "only its headers are kept here, the message stays on the mail server",
+            location,
+            headers_only=True,
+        )
+        handled(uid, outcome)
+    ingest_whole()
 
 
 def poll_mailbox(

@@ -1,9 +1,10 @@
 """Store step of ingestion: bytes → ``ParsedMessage`` → ``Decision`` → one transaction.
 
-``ingest(raw)`` is what the IMAP poller (and tests, and the retry action) call. It returns
-after the inquiry is committed, so the caller may then mark the message done on the server.
-The unique ``dedup_key`` makes a second ingestion of the same message a no-op, also when two
-workers race (the loser's insert fails and it reports a duplicate).
+``ingest(raw)`` is what tests and the retry action call, ``ingest_many`` what the IMAP poller
+calls (the same, with runs of new inquiries committed together). Each returns a message's result
+after it is committed, so the caller may then mark the message done on the server. The unique
+``dedup_key`` makes a second ingestion of the same message a no-op, also when two workers race
+(the loser's insert fails and it reports a duplicate).
 
 Anything unexpected while parsing or deciding quarantines the message with the reason; database
 outages are raised instead, so the message stays unmarked on the server and is fetched again.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
@@ -25,7 +27,7 @@ from erhvervskontakt.mail.cpr import mask_cpr
 from erhvervskontakt.mail.models import InboundMessage, InboundStatus, MailEvent, MailEventKind, RawMessage
 from erhvervskontakt.mail.parsing import ParsedMessage, Unparseable, parse_message
 from erhvervskontakt.mail.rawstore import seal_raw
-from erhvervskontakt.mail.store import apply_decision
+from erhvervskontakt.mail.store import apply_decision, apply_new_inquiries
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +116,6 @@ def _transient(exc: BaseException) -> bool:
 
 def ingest(raw: bytes, location: Location = Location()) -> IngestResult:  # noqa: B008 - frozen value
     """Turn one raw email into an inquiry, a reply, a record or a quarantine entry, exactly once."""
-    sha = hashlib.sha256(raw).hexdigest()
     try:
         parsed = parse_message(raw)
     except Unparseable as exc:
@@ -122,6 +123,11 @@ def ingest(raw: bytes, location: Location = Location()) -> IngestResult:  # noqa
     except Exception as exc:  # A parser bug must not lose the message.
         log.exception("mail: parsing failed for %s bytes from %s", len(raw), location.mailbox or "a test")
         return quarantine(raw, f"parse error: {type(exc).__name__}: {exc}", location)
+    return _ingest_parsed(raw, location, parsed)
+
+
+def _ingest_parsed(raw: bytes, location: Location, parsed: ParsedMessage) -> IngestResult:
+    sha = parsed.sha256
     key = dedup_key(parsed.message_id, sha)
     existing = InboundMessage.objects.filter(dedup_key=key).values_list("pk", "fingerprint").first()
     if existing is not None:
@@ -150,6 +156,106 @@ def ingest(raw: bytes, location: Location = Location()) -> IngestResult:  # noqa
         log.exception("mail: could not process %s; quarantined", parsed.message_id or sha)
         return quarantine(raw, _reason(exc), location, parsed=parsed)
     return IngestResult(inbound.status, inbound.pk, inbound.inquiry.reference if inbound.inquiry_id else "")
+
+
+RUN_LIMIT = 25  # new inquiries committed together at most (the reference-number lock is held meanwhile)
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    raw: bytes
+    location: Location
+    parsed: ParsedMessage
+
+    @property
+    def key(self) -> str:
+        return dedup_key(self.parsed.message_id, self.parsed.sha256)
+
+
+def ingest_many(items: Iterable[tuple[bytes, Location]]) -> Iterator[IngestResult]:
+    """``ingest`` each message, in the order given; yield each result once the message is committed.
+
+    Runs of consecutive mail that opens new inquiries whatever the database holds
+    (``decisions.is_plain_new``) and was not stored before are decided and registered together in
+    one transaction (at most ``RUN_LIMIT``), with one statement per table instead of one per row:
+    all of a run is committed, or none of it. If storing a run fails for any reason, each of its
+    messages is ingested again on its own, so a bad message is quarantined as ``ingest`` would and
+    the others are stored. Everything else goes through ``ingest``.
+    """
+    run: list[_Fetched] = []
+    for raw, location in items:
+        try:
+            parsed = parse_message(raw)
+        except Exception:  # ``ingest`` parses it again and quarantines it with the reason
+            parsed = None
+        if parsed is not None and _plain_new(parsed):
+            run.append(_Fetched(raw, location, parsed))
+            if len(run) >= RUN_LIMIT:
+                yield from _store_run(run)
+                run = []
+            continue
+        yield from _store_run(run)
+        run = []
+        yield ingest(raw, location) if parsed is None else _ingest_parsed(raw, location, parsed)
+    yield from _store_run(run)
+
+
+def _plain_new(parsed: ParsedMessage) -> bool:
+    try:
+        return decisions.is_plain_new(parsed)
+    except Exception:  # ``ingest`` decides it, and quarantines it if deciding fails
+        return False
+
+
+def _one_by_one(run: list[_Fetched]) -> Iterator[IngestResult]:
+    for item in run:
+        yield _ingest_parsed(item.raw, item.location, item.parsed)
+
+
+def _store_run(run: list[_Fetched]) -> Iterator[IngestResult]:
+    keys = [item.key for item in run]
+    if (
+        len(run) < 2
+        or len(set(keys)) < len(keys)
+        or InboundMessage.objects.filter(dedup_key__in=keys).exists()
+    ):
+        # Seen before, or twice here: ``ingest`` tells a copy from a reused Message-ID.
+        yield from _one_by_one(run)
+        return
+    try:
+        with transaction.atomic(), decisions.catalogue_read_once():
+            inbounds = [
+                _new_row(key, item.raw, item.location, item.parsed)
+                for key, item in zip(keys, run, strict=True)
+            ]
+            apply_new_inquiries([(inbound, item.parsed) for inbound, item in zip(inbounds, run, strict=True)])
+            RawMessage.objects.bulk_create(
+                [
+                    RawMessage(
+                        inbound=inbound,
+                        ciphertext=seal_raw(item.raw),
+                        size=len(item.raw),
+                        created_at=clock.now(),
+                    )
+                    for inbound, item in zip(inbounds, run, strict=True)
+                ]
+            )
+    except Exception as exc:
+        # Nothing of the run was kept. One by one, a bad message is quarantined and a database
+        # outage raises (the poller stops and fetches the run again).
+        log.warning(
+            "mail: storing %s new emails together failed (%s: %s); storing each on its own",
+            len(run),
+            type(exc).__name__,
+            str(exc)[:300],
+            exc_info=not _transient(exc),
+        )
+        inbounds = None
+    if inbounds is None:
+        yield from _one_by_one(run)
+        return
+    for inbound in inbounds:
+        yield IngestResult(inbound.status, inbound.pk, inbound.inquiry.reference)
 
 
 def _reason(exc: Exception) -> str:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from erhvervskontakt.inquiries import notifications, services
-from erhvervskontakt.inquiries.models import Inquiry, Matter
+from erhvervskontakt.inquiries.models import Event, Inquiry, Matter
 from erhvervskontakt.inquiries.workflow import Channel, EventKind, MatterStatus
 from erhvervskontakt.mail import decisions
 from erhvervskontakt.mail.bodies import trim_quoted
@@ -95,18 +95,21 @@ def _display_text(parsed: ParsedMessage) -> str:
     return mask_cpr(trim_quoted(parsed.text, subject=parsed.subject)).strip()
 
 
-def _register(
+def _subject(parsed: ParsedMessage) -> str:
+    return mask_cpr(parsed.subject).strip() or _("(no subject)")
+
+
+def _registration(
     inbound: InboundMessage, parsed: ParsedMessage, decision: decisions.Decision, text: str
-) -> Inquiry:
-    subject = mask_cpr(parsed.subject).strip() or _("(no subject)")
+) -> services.Registration:
     body = text
     if decision.follows:
         body = (
             _("Continues the closed inquiry %(reference)s.") % {"reference": decision.follows} + "\n\n" + body
         )
-    reg = services.Registration(
+    return services.Registration(
         channel=Channel.EMAIL,
-        subject=subject[:300],
+        subject=_subject(parsed)[:300],
         text=body,
         # Not forwarded at once: to the contact centre for triage, as the service would choose.
         matters=[
@@ -119,17 +122,22 @@ def _register(
         company=decision.company,
         contact=decision.contact,
         contact_name="" if decision.contact else mask_cpr(parsed.sender_name)[:200],
-        contact_email=parsed.sender_email if len(parsed.sender_email) <= 254 else "",
+        contact_email=decisions.contact_address(parsed.sender_email),
         language=decision.language,
         received_at=inbound.received_at,
         source_ref=parsed.message_id or f"sha256:{parsed.sha256}",
     )
-    inquiry, _token = services.inquiry_register(reg, send_receipt=decision.send_receipt)
-    inbound.receipt_sent = decision.send_receipt and bool(inquiry.requester_email)
-    services.record(
+
+
+def _received_event(
+    inquiry: Inquiry, inbound: InboundMessage, parsed: ParsedMessage, decision: decisions.Decision
+) -> Event:
+    """The "email received" event of a new inquiry (after ``inbound.receipt_sent`` is set)."""
+    return services.new_event(
         inquiry,
         EventKind.EMAIL_RECEIVED,
-        text=_("Email from %(sender)s: %(subject)s") % {"sender": _sender_label(parsed), "subject": subject},
+        text=_("Email from %(sender)s: %(subject)s")
+        % {"sender": _sender_label(parsed), "subject": _subject(parsed)},
         actor_label=_sender_label(parsed),
         data={
             "inbound": inbound.pk,
@@ -140,6 +148,15 @@ def _register(
             "no_receipt_because": decision.receipt_note,
         },
     )
+
+
+def _register(
+    inbound: InboundMessage, parsed: ParsedMessage, decision: decisions.Decision, text: str
+) -> Inquiry:
+    reg = _registration(inbound, parsed, decision, text)
+    inquiry, _token = services.inquiry_register(reg, send_receipt=decision.send_receipt)
+    inbound.receipt_sent = decision.send_receipt and bool(inquiry.requester_email)
+    services.record_many([_received_event(inquiry, inbound, parsed, decision)])
     return inquiry
 
 
@@ -156,10 +173,11 @@ def _assignees_to_tell(inquiry: Inquiry) -> list[str]:
     return [e for e in emails if e]
 
 
-def apply_decision(inbound: InboundMessage, parsed: ParsedMessage) -> None:
-    """Decide and store; fills in and saves ``inbound``. Must run inside a transaction."""
-    text = _display_text(parsed)
-    decision = decisions.decide(parsed, thread_text=f"{mask_cpr(parsed.subject)}\n{text}")
+def _thread_text(parsed: ParsedMessage, text: str) -> str:
+    return f"{mask_cpr(parsed.subject)}\n{text}"
+
+
+def _fill(inbound: InboundMessage, parsed: ParsedMessage, decision: decisions.Decision) -> None:
     inbound.text = mask_cpr(parsed.text)
     inbound.html = mask_cpr(parsed.html)
     inbound.data = {
@@ -170,6 +188,13 @@ def apply_decision(inbound: InboundMessage, parsed: ParsedMessage) -> None:
         "forwarded": len(parsed.forwarded),
     }
     inbound.reason = ""
+
+
+def apply_decision(inbound: InboundMessage, parsed: ParsedMessage) -> None:
+    """Decide and store; fills in and saves ``inbound``. Must run inside a transaction."""
+    text = _display_text(parsed)
+    decision = decisions.decide(parsed, thread_text=_thread_text(parsed, text))
+    _fill(inbound, parsed, decision)
     sender = _sender_label(parsed)
     if decision.action == decisions.BOUNCED:
         inbound.status = InboundStatus.BOUNCE
@@ -255,3 +280,48 @@ def apply_decision(inbound: InboundMessage, parsed: ParsedMessage) -> None:
         inbound.data["routing"] = decision.routing
         _store_attachments(inquiry, inbound, parsed, public=True)
     inbound.save()
+
+
+def apply_new_inquiries(rows: list[tuple[InboundMessage, ParsedMessage]]) -> None:
+    """``apply_decision`` for mail that is all ``decisions.is_plain_new``, together, in order.
+
+    Decided with one query per kind of look-up and registered with one statement per table
+    (``inquiry_register_many``); each inquiry, event and attachment is what ``apply_decision``
+    would have made of that email. The inbound rows must be new (unsaved): they are filled in and
+    inserted here, once, as they end. Must run inside a transaction.
+    """
+    texts = [_display_text(parsed) for _inbound, parsed in rows]
+    decided = decisions.decide_new_many(
+        [parsed for _inbound, parsed in rows],
+        [_thread_text(parsed, text) for (_inbound, parsed), text in zip(rows, texts, strict=True)],
+    )
+    registered = services.inquiry_register_many(
+        [
+            _registration(inbound, parsed, decision, text)
+            for (inbound, parsed), decision, text in zip(rows, decided, texts, strict=True)
+        ],
+        send_receipt=[decision.send_receipt for decision in decided],
+    )
+    inquiries = [inquiry for inquiry, _token in registered]
+    for (inbound, parsed), decision, inquiry in zip(rows, decided, inquiries, strict=True):
+        _fill(inbound, parsed, decision)
+        inbound.receipt_sent = decision.send_receipt and bool(inquiry.requester_email)
+        inbound.status = InboundStatus.NEW_INQUIRY
+        inbound.inquiry = inquiry
+        inbound.data["routing"] = decision.routing
+        if not parsed.attachments:
+            _store_attachments(inquiry, inbound, parsed, public=True)  # none: notes the empty lists
+    InboundMessage.objects.bulk_create([inbound for inbound, _parsed in rows])
+    services.record_many(
+        [
+            _received_event(inquiry, inbound, parsed, decision)
+            for (inbound, parsed), decision, inquiry in zip(rows, decided, inquiries, strict=True)
+        ]
+    )
+    with_attachments = []
+    for (inbound, parsed), inquiry in zip(rows, inquiries, strict=True):
+        if parsed.attachments:  # after the "email received" event, as ``apply_decision`` does
+            _store_attachments(inquiry, inbound, parsed, public=True)
+            with_attachments.append(inbound)
+    if with_attachments:
+        InboundMessage.objects.bulk_update(with_attachments, ["data"])
