@@ -5,7 +5,8 @@ PDF attachment, some with CPR numbers, some replies by reference). Then, on the 
 
 * fetch only: log in, select read-only, fetch every message body in chunks like the poller does;
 * ingest: ``poll_mailbox`` end to end (parse, route, register with receipt, store attachments and
-  the encrypted original, mark done on the server), committed per message.
+  the encrypted original, mark done on the server), committed per message or per run of new
+  inquiries (decision 0018).
 
 Runs against PostgreSQL (its own database, recreated) and Redis as the Celery broker, as in
 production. Prints one JSON object with every round and the medians.
@@ -151,6 +152,28 @@ class Timed:
         return round(seconds, 3)
 
 
+class LoadSampler:
+    """Samples the 1-minute load average every 5 seconds in a thread until ``stop``."""
+
+    def __init__(self, every: float = 5.0):
+        import threading
+
+        self.samples = [os.getloadavg()[0]]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.samples.append(os.getloadavg()[0])
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+        return {"median": round(statistics.median(self.samples), 2), "max": round(max(self.samples), 2)}
+
+
 def setup_database(name: str) -> str:
     for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
@@ -212,13 +235,15 @@ def main() -> None:
     )
     settings.MAIL_FALLBACK_TOPIC = "generel"
     settings.MAIL_RECEIPTS_PER_SENDER_PER_HOUR = 1000
-    from erhvervskontakt.inquiries import services
+    from erhvervskontakt.inquiries import notifications, services
     from erhvervskontakt.mail import decisions
 
     timers = {
         "routing (route_text)": Timed(decisions, "route_text"),
-        "inquiry_register (core, with receipt)": Timed(services, "inquiry_register"),
+        # Runs of new emails are registered together; one by one, inquiry_register calls the same.
+        "inquiry_register_many (core, with receipts)": Timed(services, "inquiry_register_many"),
         "inquiry_business_replied (core)": Timed(services, "inquiry_business_replied"),
+        "receipt_message (render, inside inquiry_register_many)": Timed(notifications, "receipt_message"),
         "attachment_add (core)": Timed(services, "attachment_add"),
     }
     # parse_message and seal_raw are imported by name into ingest: time them there.
@@ -236,9 +261,11 @@ def main() -> None:
             server.append(folder, messages)
             fetch_s, fetched, size = fetch_only(server, folder, FETCH_CHUNK)
             settings.MAIL_IMAP_MAILBOXES = parse_mailboxes(server.url(folder, name=folder))
-            start = time.perf_counter()
+            loads = LoadSampler()
+            start, cpu_start = time.perf_counter(), time.process_time()
             result = poll_mailbox(settings.MAIL_IMAP_MAILBOXES[0], batch=args.messages)
-            ingest_s = time.perf_counter() - start
+            ingest_s, ingest_cpu_s = time.perf_counter() - start, time.process_time() - cpu_start
+            load_during = loads.stop()
             assert result.error == "", result.error
             assert result.fetched == args.messages, result
             rounds.append(
@@ -250,6 +277,11 @@ def main() -> None:
                     "fetch_rate": round(fetched / fetch_s, 1),
                     "ingest_rate": round(result.fetched / ingest_s, 1),
                     "ratio": round((result.fetched / ingest_s) / (fetched / fetch_s), 3),
+                    # This process's CPU (the database's and Dovecot's are not in it), and the 1-minute
+                    # load average sampled every 5 s while ingesting: on a shared machine the wall
+                    # time depends on both.
+                    "ingest_cpu_ms_per_message": round(1000 * ingest_cpu_s / result.fetched, 2),
+                    "load_during_ingest": load_during,
                     "statuses": result.statuses,
                     "seconds_in": {name: timer.take() for name, timer in timers.items()},
                 }
