@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from email import policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.parser import BytesParser
 
@@ -28,6 +29,30 @@ from erhvervskontakt.mail.headers import (
 )
 
 MAX_DEPTH = 12
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard library's header classes, each made once.
+
+    ``HeaderRegistry`` builds a new class (``type(...)``) every time any header is read, and a
+    message's headers are read a dozen times while parsing it; the class depends only on which
+    registered class the header name maps to, so there are as few as there are registered classes.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._made: dict[type, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        kind = self.registry.get(name.lower(), self.default_class)
+        made = self._made.get(kind)
+        if made is None:
+            made = self._made[kind] = type("_" + kind.__name__, (kind, self.base_class), {})
+        return made
+
+
+# ``email.policy.default`` with the header classes made once.
+POLICY = policy.default.clone(header_factory=_HeaderClasses())
 # Headers kept on the value for classification (auto-replies, bounces, lists).
 KEPT_HEADERS = (
     "auto-submitted",
@@ -159,7 +184,7 @@ def _report_fields(part: EmailMessage) -> list[EmailMessage]:
         return payload
     text = payload if isinstance(payload, str) else ""
     return [
-        BytesParser(policy=policy.default).parsebytes(block.encode("utf-8", "replace"))
+        BytesParser(policy=POLICY).parsebytes(block.encode("utf-8", "replace"))
         for block in text.split("\n\n")
     ]
 
@@ -224,7 +249,7 @@ def _walk(part: EmailMessage, out: _Collector, depth: int, *, in_report: bool = 
             _walk(child, out, depth + 1, in_report=report or in_report)
         return
     if ctype == "text/rfc822-headers" and in_report:
-        headers = BytesParser(policy=policy.default).parsebytes(_payload_bytes(part, out), headersonly=True)
+        headers = BytesParser(policy=POLICY).parsebytes(_payload_bytes(part, out), headersonly=True)
         _set_original(out, message_id(headers))
         return
     if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
@@ -323,7 +348,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     if not raw or not raw.strip():
         raise Unparseable("the message is empty")
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
+        msg = BytesParser(policy=POLICY).parsebytes(raw)
     except Exception as exc:  # the parser is lenient; anything here is fatal
         raise Unparseable(f"the MIME structure cannot be read: {type(exc).__name__}: {exc}") from exc
     if not any(True for _ in msg.raw_items()):
