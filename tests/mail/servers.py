@@ -132,8 +132,21 @@ class Dovecot:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def kick(self) -> None:
-        """Drop every IMAP connection of the test user, as a server restart would."""
+        """Drop every IMAP connection of the test user, as a server restart would.
+
+        Returns once the server counts no connection of the user any more: ``doveadm kick`` only
+        signals the sessions, and a client that sends its next command at once could still be
+        answered (the poller marks a chunk right after committing it).
+        """
         subprocess.run([DOVEADM, "-c", self.conf, "kick", USER], check=False, capture_output=True)
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            who = subprocess.run(
+                [DOVEADM, "-c", self.conf, "who", "-1", USER], check=False, capture_output=True, text=True
+            )
+            if USER not in who.stdout:
+                return
+            time.sleep(0.05)
 
     def url(self, folder: str = "INBOX", **params: str) -> str:
         query = "&".join(f"{k}={v}" for k, v in params.items())
