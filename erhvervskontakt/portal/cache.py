@@ -90,7 +90,8 @@ def cached_page(key_func=None):
                     if hasattr(response, "render") and not response.is_rendered:
                         response.render()
                     cache.set(key, response.content, settings.PORTAL_PAGE_CACHE_SECONDS)
-                response["X-Portal-Cache"] = "miss"
+                # "hit" and "miss" mean shareable: the front cache (front_cache.py) keeps only those.
+                response["X-Portal-Cache"] = "miss" if shareable else "bypass"
             patch_vary_headers(response, ("Cookie", "Accept-Language"))
             return response
 
