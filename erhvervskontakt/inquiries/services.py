@@ -62,30 +62,9 @@ def _actor_label(actor) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
-def record(
-    inquiry: Inquiry,
-    kind: str,
-    *,
-    actor=None,
-    matter: Matter | None = None,
-    text: str = "",
-    public: bool = False,
-    data: dict | None = None,
-    actor_label: str | None = None,
-    at: dt.datetime | None = None,
-) -> Event:
-    """Append one event to the inquiry's timeline."""
-    event = new_event(
-        inquiry,
-        kind,
-        actor=actor,
-        matter=matter,
-        text=text,
-        public=public,
-        data=data,
-        actor_label=actor_label,
-        at=at,
-    )
+def record(inquiry: Inquiry, kind: str, **fields) -> Event:
+    """Append one event to the inquiry's timeline (``fields`` as for ``new_event``)."""
+    event = new_event(inquiry, kind, **fields)
     event.save(force_insert=True)
     return event
 
