@@ -6,6 +6,8 @@ import tempfile
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DEMO_MODE", "1")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# `make` exports SECRET_KEY_FILE for `make run`; tests must not need (or read) the real key.
+os.environ.pop("SECRET_KEY_FILE", None)
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 os.environ.setdefault("VAR_DIR", os.path.join(tempfile.gettempdir(), f"erhvervskontakt-test-{os.getpid()}"))
 
