@@ -50,11 +50,16 @@ def _digest(part: str) -> str:
     return hashlib.sha256(part.encode("utf-8", "replace")).hexdigest()[:32]
 
 
+def personal_cookies() -> tuple[str, ...]:
+    """Cookies that make a visitor's page their own: whoever sends one never gets a shared page
+    (this module's page cache and the front cache in front_cache.py both ask here)."""
+    return (settings.SESSION_COOKIE_NAME, "messages")
+
+
 def _cacheable(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+    return not any(name in request.COOKIES for name in personal_cookies())
 
 
 def cached_page(key_func=None):

@@ -21,7 +21,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from erhvervskontakt.portal.cache import catalogue_version
+from erhvervskontakt.portal.cache import catalogue_version, personal_cookies
 
 MARKER = "x-portal-cache"
 SHAREABLE = {"hit", "miss"}
@@ -46,7 +46,7 @@ class FrontCache:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return None
         names, language = _cookie_names_and_language(environ.get("HTTP_COOKIE", ""))
-        if settings.SESSION_COOKIE_NAME in names or "messages" in names:
+        if any(name in names for name in personal_cookies()):
             return None
         raw = "\n".join(
             (
