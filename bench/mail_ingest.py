@@ -78,7 +78,7 @@ def machine() -> dict:
     }
 
 
-def make_messages(n: int, round_no: int, references: list[str]) -> list[bytes]:
+def make_messages(n: int, round_no: int, references: list[str], replies: float = 0.1) -> list[bytes]:
     from email.message import EmailMessage
     from email.utils import format_datetime
 
@@ -97,7 +97,7 @@ def make_messages(n: int, round_no: int, references: list[str]) -> list[bytes]:
         body = f"Hej\n\n{text}\n\nVenlig hilsen\nVirksomhed {i}\nTlf. 3366{i:04d}\n"
         if i % 17 == 0:
             body += "Mit CPR-nummer er 010190-1234.\n"
-        if i % 10 == 3 and references:
+        if references and int((i + 1) * replies) > int(i * replies):  # spread evenly, ``replies`` of all
             msg["Subject"] = f"Re: [{rng.choice(references)}] {subject}"
             body += "\n> Tak for din henvendelse.\n> Venlig hilsen Erhvervskontakt\n"
         else:
@@ -268,6 +268,10 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database", default="ek_mail_bench")
+    parser.add_argument(
+        "--replies", type=float, default=0.1, help="share of replies by reference from round 2 on (0.1)"
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the last round's ingest (stderr)")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
 
@@ -339,7 +343,7 @@ def main() -> None:
         for round_no in range(args.rounds):
             folder = f"Bench{round_no}"
             references = list(Inquiry.objects.values_list("reference", flat=True)[:200])
-            messages = make_messages(args.messages, round_no, references)
+            messages = make_messages(args.messages, round_no, references, args.replies)
             server.append(folder, messages)
             fetch_s, fetched, size = fetch_only(server, folder, FETCH_CHUNK)
             # The floor: parsing alone, on both cores, without fetching, routing or storing.
@@ -350,7 +354,18 @@ def main() -> None:
             settings.MAIL_IMAP_MAILBOXES = parse_mailboxes(server.url(folder, name=folder))
             loads = LoadSampler()
             start, cpu_start = time.perf_counter(), time.process_time()
+            profiler = None
+            if args.profile and round_no == args.rounds - 1:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
             result = poll_mailbox(settings.MAIL_IMAP_MAILBOXES[0], batch=args.messages)
+            if profiler is not None:
+                import pstats
+
+                profiler.disable()
+                pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
             ingest_s, ingest_cpu_s = time.perf_counter() - start, time.process_time() - cpu_start
             load_during = loads.stop()
             assert result.error == "", result.error

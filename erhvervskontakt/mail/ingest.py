@@ -173,16 +173,30 @@ class _Fetched:
 
 
 def ingest_many(items: Iterable[tuple[bytes, Location]]) -> Iterator[IngestResult]:
-    """``ingest`` each message, in the order given; yield each result once the message is committed.
+    """``ingest`` each message; yield each result, in the order given, once it is committed.
 
-    Runs of consecutive mail that opens new inquiries whatever the database holds
-    (``decisions.is_plain_new``) and was not stored before are decided and registered together in
-    one transaction (at most ``RUN_LIMIT``), with one statement per table instead of one per row:
-    all of a run is committed, or none of it. If storing a run fails for any reason, each of its
-    messages is ingested again on its own, so a bad message is quarantined as ``ingest`` would and
-    the others are stored. Everything else goes through ``ingest``.
+    Runs of mail that opens new inquiries whatever the database holds (``decisions.is_plain_new``)
+    and was not stored before are decided and registered together in one transaction (at most
+    ``RUN_LIMIT``), with one statement per table instead of one per row: all of a run is committed,
+    or none of it. If storing a run fails for any reason, each of its messages is ingested again
+    on its own, so a bad message is quarantined as ``ingest`` would and the others are stored.
+
+    Everything else goes through ``ingest`` at once, without ending the run, unless it could
+    depend on a message waiting in the run (``_waits_for``): then the run is stored first. So a
+    reply to an inquiry opened days ago does not cut a run short, and a business's second email
+    about its first still finds the inquiry the first one opened (decision 0018).
     """
     run: list[_Fetched] = []
+    # A result per message since the run's first one, in order; None where the run will say.
+    pending: list[IngestResult | None] = []
+
+    def store_run() -> Iterator[IngestResult]:
+        stored = _store_run(run)
+        done = [next(stored) if result is None else result for result in pending]
+        run.clear()
+        pending.clear()
+        yield from done
+
     for raw, location in items:
         try:
             parsed = parse_message(raw)
@@ -190,14 +204,40 @@ def ingest_many(items: Iterable[tuple[bytes, Location]]) -> Iterator[IngestResul
             parsed = None
         if parsed is not None and _plain_new(parsed):
             run.append(_Fetched(raw, location, parsed))
+            pending.append(None)
             if len(run) >= RUN_LIMIT:
-                yield from _store_run(run)
-                run = []
+                yield from store_run()
             continue
-        yield from _store_run(run)
-        run = []
-        yield ingest(raw, location) if parsed is None else _ingest_parsed(raw, location, parsed)
-    yield from _store_run(run)
+        if parsed is not None and _waits_for(parsed, run):
+            yield from store_run()
+        result = ingest(raw, location) if parsed is None else _ingest_parsed(raw, location, parsed)
+        if run:
+            pending.append(result)
+        else:
+            yield result
+    yield from store_run()
+
+
+def _waits_for(parsed: ParsedMessage, run: list[_Fetched]) -> bool:
+    """Whether ``parsed`` must be stored after the messages waiting in ``run``.
+
+    It must if it answers one of them (threading finds inquiries by the business's own
+    Message-IDs), if it is from the same sender (the receipt limit and "continues a closed
+    inquiry" count that sender's earlier mail), or if it could be a copy of one of them (the
+    duplicate check compares with what is stored). Nothing else links mail that cannot be
+    batched to a new inquiry of the same chunk: its reference number and our Message-IDs are not
+    known outside before the run is committed and its receipt sent.
+    """
+    answers = set(parsed.thread_ids)
+    for item in run:
+        other = item.parsed
+        if (
+            (other.message_id and (other.message_id in answers or other.message_id == parsed.message_id))
+            or other.sender_email == parsed.sender_email
+            or other.sha256 == parsed.sha256
+        ):
+            return True
+    return False
 
 
 def _plain_new(parsed: ParsedMessage) -> bool:

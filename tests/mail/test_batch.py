@@ -193,3 +193,56 @@ def test_the_poller_asks_for_delivery_once_per_chunk_after_its_commits(mail_worl
     assert requests == [4, 8, 9]  # one per chunk, each after the chunk's inquiries were committed
     assert OutboundMessage.objects.filter(kind=MessageKind.RECEIPT).count() == 9
     assert mailbox.pending() == []
+
+
+def _inquiry_inserts(queries) -> int:
+    return sum(1 for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "inquiries_inquiry"'))
+
+
+def test_replies_to_earlier_inquiries_do_not_cut_a_run_short(mail_world):
+    """Half of a shared mailbox may be replies: they are stored as they come, while the new emails
+    around them are still registered together, and every result is reported in arrival order."""
+    older = [ingest(new_email(n, sender=f"Kunde {n} <client{n}@shop.test>")) for n in (1, 2)]
+    emails, expected = [], []
+    for n in range(3, 9):
+        emails.append(new_email(n, subject=f"Ny henvendelse {n}"))
+        expected.append((InboundStatus.NEW_INQUIRY, f"Ny henvendelse {n}"))
+        old = older[n % 2]
+        subject = f"Re: [{old.reference}] Tak {n}"
+        emails.append(new_email(100 + n, subject=subject, sender=f"Kunde <client{1 + n % 2}@shop.test>"))
+        expected.append((InboundStatus.REPLY, subject))
+    ingest(new_email(99))  # warm up: the routing model
+    with CaptureQueriesContext(connection) as queries:
+        results = run(*emails)
+
+    stored = [InboundMessage.objects.get(pk=r.inbound_id) for r in results]
+    assert [(m.status, m.subject) for m in stored] == expected
+    assert _inquiry_inserts(queries) == 1  # the six new inquiries in one statement
+    for message, result in zip(stored, results, strict=True):
+        assert result.status == message.status
+    replies = [m for m in stored if m.status == InboundStatus.REPLY]
+    assert {m.inquiry.reference for m in replies} == {o.reference for o in older}
+    new = [m for m in stored if m.status == InboundStatus.NEW_INQUIRY]
+    assert all(m.inquiry.reference == r.reference for m, r in zip(stored, results, strict=True) if m in new)
+
+
+@pytest.mark.parametrize("answer", ["in-reply-to", "same sender"])
+def test_mail_that_may_depend_on_a_waiting_new_email_is_stored_after_it(mail_world, settings, answer):
+    """An email that answers a waiting new email, or comes from the same sender, waits for the run:
+    here the first email of the sender gets the only receipt the limit allows, as it arrived first."""
+    settings.MAIL_RECEIPTS_PER_SENDER_PER_HOUR = 1
+    first = new_email(1, message_id="<first@cafe.test>", sender="Ejer <owner@cafe.test>")
+    headers = (
+        {"In-Reply-To": "<first@cafe.test>"} if answer == "in-reply-to" else {"In-Reply-To": "<x@y.test>"}
+    )
+    second = new_email(2, subject="Glemte noget", sender="Ejer <owner@cafe.test>", headers=headers)
+    results = run(new_email(0), first, second)
+    first_row = InboundMessage.objects.get(pk=results[1].inbound_id)
+    second_row = InboundMessage.objects.get(pk=results[2].inbound_id)
+    assert first_row.status == InboundStatus.NEW_INQUIRY and first_row.receipt_sent
+    if answer == "in-reply-to":
+        assert second_row.status == InboundStatus.REPLY
+        assert second_row.inquiry_id == first_row.inquiry_id
+    else:  # answers something unknown: a new inquiry of its own, past the receipt limit
+        assert second_row.status == InboundStatus.NEW_INQUIRY and not second_row.receipt_sent
+        assert second_row.inquiry_id != first_row.inquiry_id
