@@ -88,8 +88,8 @@ def callback_book(
     return callback
 
 
-@transaction.atomic
-def callback_complete(callback: Callback, *, actor, reached: bool, note: str = "") -> Callback:
+def _lock_pending(callback: Callback, actor) -> Callback:
+    """The callback, locked, if ``actor`` may handle it and nobody has yet."""
     callback = (
         Callback.objects.select_for_update().select_related("matter", "matter__inquiry").get(pk=callback.pk)
     )
@@ -97,6 +97,12 @@ def callback_complete(callback: Callback, *, actor, reached: bool, note: str = "
         raise PermissionDenied
     if callback.status != CallbackStatus.PENDING:
         raise WorkflowError(_("The callback has already been handled."), code="callback_done")
+    return callback
+
+
+@transaction.atomic
+def callback_complete(callback: Callback, *, actor, reached: bool, note: str = "") -> Callback:
+    callback = _lock_pending(callback, actor)
     now = clock.now()
     callback.status = CallbackStatus.DONE if reached else CallbackStatus.MISSED
     callback.done_at = now
@@ -119,13 +125,7 @@ def callback_complete(callback: Callback, *, actor, reached: bool, note: str = "
 
 @transaction.atomic
 def callback_cancel(callback: Callback, *, actor, reason: str) -> Callback:
-    callback = (
-        Callback.objects.select_for_update().select_related("matter", "matter__inquiry").get(pk=callback.pk)
-    )
-    if actor is not None and not access.can_act_on_callback(actor, callback):
-        raise PermissionDenied
-    if callback.status != CallbackStatus.PENDING:
-        raise WorkflowError(_("The callback has already been handled."), code="callback_done")
+    callback = _lock_pending(callback, actor)
     callback.status = CallbackStatus.CANCELLED
     callback.done_at = clock.now()
     callback.save(update_fields=["status", "done_at"])
