@@ -17,6 +17,26 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with stray PostgreSQL sessions ended before it is dropped.
+
+    A request the browser sent as a test ended (htmx polling) can still hold a connection in a
+    live-server thread when the session ends; PostgreSQL then refuses to drop the worker's
+    database ("being accessed by other users", pytest-django #429) and leaves it behind.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def org(db):
     return factories.build_organisation()
