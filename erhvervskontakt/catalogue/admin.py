@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from erhvervskontakt.catalogue.models import FormDefinition, Theme, Topic, TopicLink, TriageNode
+from erhvervskontakt.core.admin_mixins import SafeAutocompleteInitial
 
 
 class TopicLinkInline(admin.TabularInline):
@@ -79,7 +80,7 @@ class FormDefinitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TriageNode)
-class TriageNodeAdmin(admin.ModelAdmin):
+class TriageNodeAdmin(SafeAutocompleteInitial, admin.ModelAdmin):
     list_display = ["topic", "parent", "label_da", "question_da", "outcome", "sort"]
     list_filter = ["topic", "outcome"]
     search_fields = ["label_da", "question_da", "answer_da"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from erhvervskontakt.core.admin_mixins import SafeAutocompleteInitial
 from erhvervskontakt.organisation.models import Department, StaffProfile, Unit
 
 
@@ -19,7 +20,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SafeAutocompleteInitial, admin.ModelAdmin):
     list_display = ["name_da", "department", "email", "phone", "contact_person", "is_active"]
     list_filter = ["department", "is_active"]
     search_fields = ["name_da", "name_en", "code", "email"]

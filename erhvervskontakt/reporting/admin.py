@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from erhvervskontakt.core.admin_mixins import SafeAutocompleteInitial
 from erhvervskontakt.reporting.models import Baseline, GoalReportDispatch, ServiceGoal
 
 
 @admin.register(ServiceGoal)
-class ServiceGoalAdmin(admin.ModelAdmin):
+class ServiceGoalAdmin(SafeAutocompleteInitial, admin.ModelAdmin):
     """Service goals are configuration: administrators set them; changes are kept in the admin's history."""
 
     list_display = ("metric", "target", "department", "topic", "call_target_seconds", "is_active")

@@ -1,0 +1,28 @@
+"""Helpers shared by the apps' admin classes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+class SafeAutocompleteInitial:
+    """Initial values from the query string for autocomplete fields, kept only when they are keys.
+
+    The admin fills an add form from the query string (``?topic=3``). Django's autocomplete widget
+    looks such a value up while rendering and fails with a server error on anything that is not a
+    key (``?topic=abc``); the form shows an empty field instead.
+    """
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name in self.get_autocomplete_fields(request):
+            if name not in initial:
+                continue
+            key = self.model._meta.get_field(name).remote_field.model._meta.pk
+            values = initial[name] if isinstance(initial[name], list) else [initial[name]]
+            try:
+                for value in values:
+                    key.to_python(value)
+            except ValidationError:
+                del initial[name]
+        return initial
