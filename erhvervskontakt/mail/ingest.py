@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from erhvervskontakt.core import clock
@@ -109,8 +109,13 @@ def _save_raw(inbound: InboundMessage, raw: bytes) -> None:
 
 
 def _transient(exc: BaseException) -> bool:
+    """A database failure that fetching the message again later may get past (an outage).
+
+    Not an integrity or data error: those come from the message itself and would fail on every
+    poll, holding up the mailbox, so the message is quarantined instead.
+    """
     return isinstance(exc, OperationalError | InterfaceError) or (
-        isinstance(exc, DatabaseError) and not isinstance(exc, IntegrityError)
+        isinstance(exc, DatabaseError) and not isinstance(exc, IntegrityError | DataError)
     )
 
 

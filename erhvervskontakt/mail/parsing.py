@@ -8,6 +8,7 @@ Only input that is not an email at all raises ``Unparseable``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -372,7 +373,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         content_type = msg.get_content_type()
     except Exception:
         content_type = ""
-    return ParsedMessage(
+    parsed = ParsedMessage(
         message_id=message_id(msg),
         in_reply_to=message_ids(header(msg, "in-reply-to")),
         references=message_ids(header(msg, "references"))[-50:],
@@ -393,3 +394,27 @@ def parse_message(raw: bytes) -> ParsedMessage:
         size=len(raw),
         sha256=hashlib.sha256(raw).hexdigest(),
     )
+    cleaned = _without_nul(parsed)
+    if cleaned != parsed:
+        cleaned = dataclasses.replace(cleaned, defects=(*cleaned.defects, "NulCharactersRemoved"))
+    return cleaned
+
+
+def _without_nul(value):
+    """``value`` with every NUL character taken out of its texts, however deeply nested.
+
+    PostgreSQL cannot store NUL in text, so an email with one (in a header, an encoded word or
+    a body part) would fail to store on every poll and hold up its mailbox. The encrypted
+    original keeps the bytes as they came.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, tuple):
+        return tuple(_without_nul(item) for item in value)
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: _without_nul(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        )
+    return value

@@ -60,6 +60,46 @@ def test_broken_utf8_and_8bit_subject_never_crash(mail_world):
     assert "invalid UTF-8" in InboundMessage.objects.get(pk=result.inbound_id).data["defects"]
 
 
+# NUL characters in a header, an encoded word, the body and an attachment's name. PostgreSQL
+# cannot store NUL in text: before, such an email failed on every poll and held up the mailbox.
+NUL_EMAIL = (
+    b"From: =?utf-8?q?Ejer=00_Hansen?= <owner@cafe.test>\r\nTo: erhverv@example.test\r\n"
+    b"Subject: Skilt\x00 =?utf-8?q?p=C3=A5=00?= facaden\r\nMessage-ID: <nul-1@cafe.test>\r\n"
+    b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+    b"--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    b"TcOlIHZpIHPDpnR0ZSBldCBza2lsdAAgb3A/\r\n"  # "Må vi sætte et skilt\0 op?"
+    b"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+    b"filename*=utf-8''skitse%00.pdf\r\n\r\n%PDF-1.4\r\n--b--\r\n"
+)
+
+
+def test_nul_characters_are_left_out_of_what_is_stored(mail_world):
+    result = ingest(NUL_EMAIL)
+    assert result.status == InboundStatus.NEW_INQUIRY
+    inquiry = Inquiry.objects.get(reference=result.reference)
+    assert inquiry.subject == "Skilt på facaden"
+    assert "Må vi sætte et skilt op?" in inquiry.text
+    assert [a.filename for a in Attachment.objects.filter(inquiry=inquiry)] == ["skitse.pdf"]
+    inbound = InboundMessage.objects.get(pk=result.inbound_id)
+    assert inbound.sender_name == "Ejer Hansen"
+    assert "NulCharactersRemoved" in inbound.data["defects"]
+    assert open_raw(inbound.raw.ciphertext) == NUL_EMAIL  # the original as it came
+
+
+def test_a_data_error_while_storing_quarantines_instead_of_holding_up_the_mailbox(mail_world, monkeypatch):
+    from django.db import DataError
+
+    from erhvervskontakt.mail import ingest as ingest_module
+
+    def refuse(inbound, parsed):
+        raise DataError("value out of range")
+
+    monkeypatch.setattr(ingest_module, "apply_decision", refuse)
+    result = ingest(make_email(message_id="<odd-1@cafe.test>"))
+    assert result.status == InboundStatus.QUARANTINED
+    assert "value out of range" in InboundMessage.objects.get(pk=result.inbound_id).reason
+
+
 def test_unknown_charset_is_guessed(mail_world):
     result = ingest(eml("unknown_charset.eml"))
     assert "køre jord væk" in Inquiry.objects.get(reference=result.reference).text
