@@ -75,6 +75,8 @@ def _text(data: dict, name: str, *, required: bool = False, max_length: int = 64
     if not isinstance(value, str):
         raise CtiError(_("“%(field)s” must be a string.") % {"field": name})
     value = value.strip()
+    if "\x00" in value:  # PostgreSQL cannot store it
+        raise CtiError(_("“%(field)s” contains a NUL character.") % {"field": name})
     if len(value) > max_length:
         raise CtiError(
             _("“%(field)s” is longer than %(max)d characters.") % {"field": name, "max": max_length}

@@ -218,6 +218,7 @@ def test_get_is_405(client):
         ({"event": "newCall", "callId": "x", "timestamp": "yesterday"}, "“timestamp” must be ISO 8601"),
         ({"event": "newCall", "callId": "x", "timestamp": "2031-01-01T00:00:00Z"}, "in the future"),
         ({"event": "newCall", "callId": "x", "from": "1" * 65}, "longer than 64"),
+        ({"event": "newCall", "callId": "x", "from": "+45\u0000 20"}, "“from” contains a NUL character"),
     ],
 )
 def test_bad_events_are_400_with_a_reason(platform, at_open, body, message):
