@@ -241,3 +241,32 @@ def test_search_by_reference_cvr_phone_email_and_words(client_for, catalogue, ag
     assert "Write at least three letters." in html
     html = client.get(reverse("workspace:search"), {"q": "parasol", "status": "closed"}).content.decode()
     assert link not in html
+
+
+@pytest.mark.parametrize(
+    ("next_value", "lands_on"),
+    [
+        ("/staff/callbacks/?mine=1", "/staff/callbacks/?mine=1"),
+        ("99999999999999999999", "/staff/callbacks/"),  # was a server error (taken for a view name)
+        ("callbacks", "/staff/callbacks/"),
+        ("//evil.test/", "/staff/callbacks/"),
+        ("https://evil.test/", "/staff/callbacks/"),
+    ],
+)
+def test_going_back_after_an_action_stays_on_this_site(
+    client_for, catalogue, agent, business, next_value, lands_on
+):
+    matter = forwarded(catalogue, agent, business)
+    start = clock.now() + dt.timedelta(hours=2)
+    callback = services.callback_book(
+        matter,
+        actor=agent,
+        phone="+45 30 00 00 01",
+        window_start=start,
+        window_end=start + dt.timedelta(hours=1),
+    )
+    response = client_for("caseworker_a").post(
+        reverse("workspace:callback-done", args=[callback.pk]),
+        {f"cb{callback.pk}-reached": "1", "next": next_value},
+    )
+    assert response.status_code == 302 and response["Location"] == lands_on

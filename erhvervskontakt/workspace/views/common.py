@@ -58,8 +58,13 @@ def next_triage_url(inquiry: Inquiry) -> str:
 
 
 def safe_next(request, fallback: str) -> str:
+    """Where the form asked to go back to: a path on this site, else ``fallback``.
+
+    Only a path from the root: ``redirect`` takes anything else without a slash for a view name
+    and fails with a server error on it (``next=123``).
+    """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return fallback
 
