@@ -175,24 +175,23 @@ def test_log_call_note_document_and_reopen(client_for, queue_matters):
     assert inquiry.attachments.get().content_type == "application/pdf"
 
 
+def book(matter, agent, phone: str, **kwargs):
+    """A callback two hours from now, for an hour."""
+    start = clock.now() + dt.timedelta(hours=2)
+    return services.callback_book(
+        matter,
+        actor=agent,
+        phone=phone,
+        window_start=start,
+        window_end=start + dt.timedelta(hours=1),
+        **kwargs,
+    )
+
+
 def test_callbacks_list_called_and_not_reached(client_for, catalogue, agent, business, caseworker_a):
     matter = forwarded(catalogue, agent, business)
-    start = clock.now() + dt.timedelta(hours=2)
-    first = services.callback_book(
-        matter,
-        actor=agent,
-        phone="+45 30 00 00 01",
-        window_start=start,
-        window_end=start + dt.timedelta(hours=1),
-    )
-    second = services.callback_book(
-        matter,
-        actor=agent,
-        phone="+45 30 00 00 02",
-        window_start=start,
-        window_end=start + dt.timedelta(hours=1),
-        assignee=caseworker_a,
-    )
+    first = book(matter, agent, "+45 30 00 00 01")
+    second = book(matter, agent, "+45 30 00 00 02", assignee=caseworker_a)
     client = client_for("caseworker_a")
     page = client.get(reverse("workspace:callbacks")).content.decode()
     assert "+45 30 00 00 01" in page and "+45 30 00 00 02" in page
@@ -256,15 +255,7 @@ def test_search_by_reference_cvr_phone_email_and_words(client_for, catalogue, ag
 def test_going_back_after_an_action_stays_on_this_site(
     client_for, catalogue, agent, business, next_value, lands_on
 ):
-    matter = forwarded(catalogue, agent, business)
-    start = clock.now() + dt.timedelta(hours=2)
-    callback = services.callback_book(
-        matter,
-        actor=agent,
-        phone="+45 30 00 00 01",
-        window_start=start,
-        window_end=start + dt.timedelta(hours=1),
-    )
+    callback = book(forwarded(catalogue, agent, business), agent, "+45 30 00 00 01")
     response = client_for("caseworker_a").post(
         reverse("workspace:callback-done", args=[callback.pk]),
         {f"cb{callback.pk}-reached": "1", "next": next_value},
