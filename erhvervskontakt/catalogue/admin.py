@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from erhvervskontakt.catalogue.models import FormDefinition, Theme, Topic, TopicLink, TriageNode
-from erhvervskontakt.core.admin_mixins import SafeAutocompleteInitial
+from erhvervskontakt.core.admin_mixins import HTTPS_URLS, SafeAutocompleteInitial
 
 
 class TopicLinkInline(admin.TabularInline):
     model = TopicLink
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Topic)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 
 class SafeAutocompleteInitial:
@@ -26,3 +27,8 @@ class SafeAutocompleteInitial:
             except ValidationError:
                 del initial[name]
         return initial
+
+
+# Web addresses typed without a scheme are taken as https (Django 6's default; saying so now
+# also keeps Django 5.2 from warning on every form with an address).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from erhvervskontakt.core.admin_mixins import SafeAutocompleteInitial
+from erhvervskontakt.core.admin_mixins import HTTPS_URLS, SafeAutocompleteInitial
 from erhvervskontakt.organisation.models import Department, StaffProfile, Unit
 
 
@@ -25,6 +25,7 @@ class UnitAdmin(SafeAutocompleteInitial, admin.ModelAdmin):
     list_filter = ["department", "is_active"]
     search_fields = ["name_da", "name_en", "code", "email"]
     autocomplete_fields = ["contact_person"]
+    formfield_overrides = HTTPS_URLS
 
 
 class StaffProfileInline(admin.StackedInline):
