@@ -20,6 +20,7 @@ from django.test import Client
 
 from erhvervskontakt.core import clock
 from erhvervskontakt.inquiries import services
+from erhvervskontakt.portal.forms_loader import load_default_forms
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,18 @@ ODD_QUERY = {
     "next": "123",
 }
 SKIP = re.compile(r"logout|/delete/|/history/|/i18n/|/static/|/media/|\.(pdf|xlsx|csv|ics|png|svg|css|js)$")
-START = ["/", "/en/", "/staff/", "/staff/search/", "/reporting/", "/capacity/", "/telephony/", "/admin/"]
+START = [
+    "/",
+    "/en/",
+    "/formular/generel/",
+    "/projekt/",
+    "/staff/",
+    "/staff/search/",
+    "/reporting/",
+    "/capacity/",
+    "/telephony/",
+    "/admin/",
+]
 
 
 def _links(page: str, here: str) -> list[str]:
@@ -104,6 +116,11 @@ def crawl(client: Client) -> list[tuple[str, str, int]]:
 
 @pytest.fixture
 def world(org, catalogue, personas, business):
+    # The public forms, so they are posted too (with the topics they name).
+    factories.make_topic(org.unit_a, "vejareal", name_da="Råden over vejareal")
+    factories.make_topic(org.unit_c, "erhvervsaffald", days=15, name_da="Erhvervsaffald")
+    factories.make_topic(org.unit_c, "spildevand", days=30, name_da="Spildevand")
+    load_default_forms()
     forwarded = factories.register([catalogue.skilte], business=business, direct=True)
     factories.register([catalogue.generel], subject="Spørgsmål om affald")
     start = clock.now() + dt.timedelta(hours=2)
