@@ -21,34 +21,11 @@ from erhvervskontakt.mail.models import (
     MailEvent,
     QuarantinedMessage,
 )
-from erhvervskontakt.organisation.roles import Role, has_role
-
-
-def is_mail_administrator(user) -> bool:
-    return bool(user and user.is_active and (user.is_superuser or has_role(user, Role.ADMINISTRATOR)))
-
-
-class _AdministratorsOnly(admin.ModelAdmin):
-    """Read-only for administrators; rows change only through the mail app's functions."""
-
-    def has_module_permission(self, request):
-        return is_mail_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_mail_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from erhvervskontakt.organisation.admin_base import ReadOnlyForAdministrators
 
 
 @admin.register(QuarantinedMessage)
-class QuarantinedMessageAdmin(_AdministratorsOnly):
+class QuarantinedMessageAdmin(ReadOnlyForAdministrators):
     list_display = ["received_at", "mailbox", "sender_email", "subject", "short_reason", "size", "attempts"]
     list_filter = ["mailbox"]
     search_fields = ["sender_email", "subject", "message_id", "reason"]
@@ -121,7 +98,7 @@ class QuarantinedMessageAdmin(_AdministratorsOnly):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(_AdministratorsOnly):
+class InboundMessageAdmin(ReadOnlyForAdministrators):
     list_display = ["received_at", "mailbox", "sender_email", "status", "inquiry_link", "size"]
     list_filter = ["status", "mailbox", "receipt_sent"]
     search_fields = ["sender_email", "message_id", "inquiry__reference"]
@@ -153,7 +130,7 @@ class InboundMessageAdmin(_AdministratorsOnly):
 
 
 @admin.register(MailboxState)
-class MailboxStateAdmin(_AdministratorsOnly):
+class MailboxStateAdmin(ReadOnlyForAdministrators):
     list_display = ["name", "last_poll_at", "last_success_at", "health", "uidvalidity", "last_uid"]
     readonly_fields = ["name", "uidvalidity", "last_uid", "last_poll_at", "last_success_at", "last_error"]
     fields = readonly_fields
@@ -166,7 +143,7 @@ class MailboxStateAdmin(_AdministratorsOnly):
 
 
 @admin.register(MailEvent)
-class MailEventAdmin(_AdministratorsOnly):
+class MailEventAdmin(ReadOnlyForAdministrators):
     list_display = ["created_at", "kind", "inbound", "actor", "text"]
     list_filter = ["kind"]
     readonly_fields = ["created_at", "kind", "inbound", "actor", "text"]

@@ -39,6 +39,11 @@ def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def is_administrator(user) -> bool:
+    """An active administrator (the role, or a superuser)."""
+    return bool(user and user.is_active and (user.is_superuser or has_role(user, Role.ADMINISTRATOR)))
+
+
 def unit_of(user):
     """The staff member's unit, or None."""
     if user is None or not user.is_authenticated:

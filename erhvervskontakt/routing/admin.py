@@ -13,13 +13,10 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from erhvervskontakt.organisation.roles import Role, has_role
+from erhvervskontakt.organisation.admin_base import ReadOnlyForAdministrators
+from erhvervskontakt.organisation.roles import is_administrator
 from erhvervskontakt.routing import tasks, training
 from erhvervskontakt.routing.models import ModelVersion, TrainingRun, Trigger
-
-
-def is_routing_administrator(user) -> bool:
-    return bool(user and user.is_active and (user.is_superuser or has_role(user, Role.ADMINISTRATOR)))
 
 
 def _metrics(m: dict) -> str:
@@ -31,25 +28,8 @@ def _metrics(m: dict) -> str:
     )
 
 
-class _AdministratorsOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return is_routing_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_routing_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ModelVersion)
-class ModelVersionAdmin(_AdministratorsOnly):
+class ModelVersionAdmin(ReadOnlyForAdministrators):
     change_list_template = "admin/routing/modelversion/change_list.html"
     list_display = ["version", "is_active", "trained_at", "trigger", "training_size", "scores", "stored"]
     list_filter = ["is_active", "trigger"]
@@ -85,11 +65,11 @@ class ModelVersionAdmin(_AdministratorsOnly):
         return obj.size_bytes > 0
 
     def get_actions(self, request):
-        return super().get_actions(request) if is_routing_administrator(request.user) else {}
+        return super().get_actions(request) if is_administrator(request.user) else {}
 
     @admin.action(description=_("Activate the selected version again (roll-back)"))
     def activate_selected(self, request, queryset):
-        if not is_routing_administrator(request.user):
+        if not is_administrator(request.user):
             raise PermissionDenied
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one version to activate."), messages.ERROR)
@@ -118,7 +98,7 @@ class ModelVersionAdmin(_AdministratorsOnly):
         """Start a training in the background; the outcome appears under training runs."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not is_routing_administrator(request.user):
+        if not is_administrator(request.user):
             raise PermissionDenied
         force = request.POST.get("force") == "1"
         tasks.retrain_model.delay(trigger=Trigger.ADMIN, user_id=request.user.pk, force=force)
@@ -135,7 +115,7 @@ class ModelVersionAdmin(_AdministratorsOnly):
 
 
 @admin.register(TrainingRun)
-class TrainingRunAdmin(_AdministratorsOnly):
+class TrainingRunAdmin(ReadOnlyForAdministrators):
     list_display = [
         "started_at",
         "status",
