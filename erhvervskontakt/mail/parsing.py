@@ -395,13 +395,14 @@ def parse_message(raw: bytes) -> ParsedMessage:
         sha256=hashlib.sha256(raw).hexdigest(),
     )
     cleaned = _without_nul(parsed)
-    if cleaned != parsed:
+    if cleaned is not parsed:
         cleaned = dataclasses.replace(cleaned, defects=(*cleaned.defects, "NulCharactersRemoved"))
     return cleaned
 
 
 def _without_nul(value):
-    """``value`` with every NUL character taken out of its texts, however deeply nested.
+    """``value`` with every NUL character taken out of its texts, however deeply nested; the
+    very same object when it has none (nearly every email: nothing is copied or compared).
 
     PostgreSQL cannot store NUL in text, so an email with one (in a header, an encoded word or
     a body part) would fail to store on every poll and hold up its mailbox. The encrypted
@@ -410,11 +411,17 @@ def _without_nul(value):
     if isinstance(value, str):
         return value.replace("\x00", "") if "\x00" in value else value
     if isinstance(value, tuple):
-        return tuple(_without_nul(item) for item in value)
+        items = tuple(_without_nul(item) for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     if isinstance(value, dict):
-        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+        items = {_without_nul(key): _without_nul(item) for key, item in value.items()}
+        same = all(k in value and value[k] is v for k, v in items.items()) and len(items) == len(value)
+        return value if same else items
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.replace(
-            value, **{f.name: _without_nul(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        )
+        changed = {
+            f.name: new
+            for f in dataclasses.fields(value)
+            if (new := _without_nul(old := getattr(value, f.name))) is not old
+        }
+        return dataclasses.replace(value, **changed) if changed else value
     return value
